@@ -1,0 +1,192 @@
+/* ct_config.c - settings from the environment, .env files and data folders.
+ *
+ * .env files are written by hand and shared between tools, so the parser is
+ * forgiving about layout (spaces, "export", quotes, comments) but strict
+ * about size: only the first CT_DOTENV_MAX bytes are read.
+ */
+#include "ct_config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#define CT_DOTENV_MAX (64 * 1024)
+
+static const char *const asn_names[] = {
+    "GeoLite2-ASN.mmdb", "GeoIP2-ISP.mmdb", "dbip-asn-lite.mmdb", NULL,
+};
+
+/* Most detailed first: a City database answers everything a Country one does. */
+static const char *const city_names[] = {
+    "GeoLite2-City.mmdb",    "GeoIP2-City.mmdb",    "dbip-city-lite.mmdb",
+    "GeoLite2-Country.mmdb", "GeoIP2-Country.mmdb", "dbip-country-lite.mmdb",
+    NULL,
+};
+
+static const char *const db_variables[] = {"MAXMIND_ASN_DB", "MAXMIND_CITY_DB"};
+
+const char *
+ct_source_name(ct_source source)
+{
+    switch (source) {
+    case CT_SOURCE_NONE:
+        return "not set";
+    case CT_SOURCE_PREFERENCE:
+        return "preference";
+    case CT_SOURCE_ENVIRONMENT:
+        return "environment";
+    case CT_SOURCE_DOTENV:
+        return ".env";
+    case CT_SOURCE_SEARCH:
+        return "search";
+    }
+    return "unknown";
+}
+
+static char *
+unquote(const char *value)
+{
+    size_t len = strlen(value);
+
+    if (len >= 2 && (value[0] == '"' || value[0] == '\'') && value[len - 1] == value[0])
+        return g_strndup(value + 1, len - 2);
+    /* Unquoted values may carry a trailing " # comment". */
+    const char *hash = strstr(value, " #");
+    char *out = hash ? g_strndup(value, (gsize)(hash - value)) : g_strdup(value);
+    return g_strchomp(out);
+}
+
+char *
+ct_dotenv_parse(const char *contents, const char *key)
+{
+    char **lines;
+    char *result = NULL;
+
+    if (contents == NULL || key == NULL)
+        return NULL;
+    lines = g_strsplit(contents, "\n", -1);
+    for (char **line = lines; *line != NULL; line++) {
+        char *text = g_strstrip(*line);
+        char *eq;
+
+        if (*text == '#' || *text == '\0')
+            continue;
+        if (g_str_has_prefix(text, "export ") || g_str_has_prefix(text, "export\t"))
+            text = g_strchug(text + 7);
+        eq = strchr(text, '=');
+        if (eq == NULL)
+            continue;
+        *eq = '\0';
+        if (strcmp(g_strchomp(text), key) != 0)
+            continue;
+        g_free(result);
+        result = unquote(g_strchug(eq + 1));
+    }
+    g_strfreev(lines);
+    if (result != NULL && *result == '\0') {
+        g_free(result);
+        result = NULL;
+    }
+    return result;
+}
+
+static char *
+read_dotenv(const char *path)
+{
+    GError *error = NULL;
+    char *contents = NULL;
+    gsize len = 0;
+    struct stat st;
+
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    if (!g_file_get_contents(path, &contents, &len, &error)) {
+        g_clear_error(&error);
+        return NULL;
+    }
+    if (len > CT_DOTENV_MAX)
+        contents[CT_DOTENV_MAX] = '\0';
+    return contents;
+}
+
+char *
+ct_config_get(const char *key, const char *dotenv_path, ct_source *source)
+{
+    const char *env = g_getenv(key);
+    char *contents;
+    char *value;
+
+    if (source != NULL)
+        *source = CT_SOURCE_NONE;
+    if (env != NULL && *env != '\0') {
+        if (source != NULL)
+            *source = CT_SOURCE_ENVIRONMENT;
+        return g_strdup(env);
+    }
+    contents = read_dotenv(dotenv_path ? dotenv_path : ".env");
+    value = ct_dotenv_parse(contents, key);
+    g_free(contents);
+    if (value != NULL && source != NULL)
+        *source = CT_SOURCE_DOTENV;
+    return value;
+}
+
+bool
+ct_config_parse_bool(const char *value, bool *out)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on", NULL};
+    static const char *const no[] = {"0", "false", "no", "off", NULL};
+
+    if (value == NULL)
+        return false;
+    for (size_t i = 0; yes[i] != NULL; i++) {
+        if (g_ascii_strcasecmp(value, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (g_ascii_strcasecmp(value, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+char *
+ct_config_find_db(ct_geo_db kind, const char *const *dirs)
+{
+    const char *const *names = kind == CT_GEO_DB_ASN ? asn_names : city_names;
+
+    if (dirs == NULL)
+        return NULL;
+    for (size_t d = 0; dirs[d] != NULL; d++) {
+        for (size_t n = 0; names[n] != NULL; n++) {
+            char *path = g_build_filename(dirs[d], names[n], NULL);
+            if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+                return path;
+            g_free(path);
+        }
+    }
+    return NULL;
+}
+
+char *
+ct_config_db_path(ct_geo_db kind, const char *pref_value, const char *dotenv_path,
+                  const char *const *dirs, ct_source *source)
+{
+    ct_source found = CT_SOURCE_NONE;
+    char *path = NULL;
+
+    if (pref_value != NULL && *pref_value != '\0') {
+        found = CT_SOURCE_PREFERENCE;
+        path = g_strdup(pref_value);
+    }
+    if (path == NULL)
+        path = ct_config_get(db_variables[kind], dotenv_path, &found);
+    if (path == NULL) {
+        path = ct_config_find_db(kind, dirs);
+        found = path ? CT_SOURCE_SEARCH : CT_SOURCE_NONE;
+    }
+    if (source != NULL)
+        *source = found;
+    return path;
+}

@@ -1,0 +1,61 @@
+/* ct_config.h - where CamTrace settings come from.
+ *
+ * A setting that the caller (a Wireshark preference, a command-line flag)
+ * did not set is looked up, in order, in:
+ *   1. the process environment (MAXMIND_ASN_DB, MAXMIND_CITY_DB,
+ *      ENRICH_IPS, DNS_RESOLVER, ...);
+ *   2. a ".env" file in the current directory (KEY=VALUE lines, as the
+ *      seed's tools used);
+ * and, for database paths, in a list of data folders searched for the
+ * usual file names.
+ */
+#ifndef CT_CONFIG_H
+#define CT_CONFIG_H
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#include "ct_geo.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    CT_SOURCE_NONE = 0,
+    CT_SOURCE_PREFERENCE, /* set by the caller */
+    CT_SOURCE_ENVIRONMENT,
+    CT_SOURCE_DOTENV,
+    CT_SOURCE_SEARCH,
+} ct_source;
+
+/* Human-readable name of a source ("environment", ".env", ...). */
+const char *ct_source_name(ct_source source);
+
+/* Value of KEY in a .env file's contents, or NULL.  Accepts comments,
+ * blank lines, "export KEY=VALUE", and single- or double-quoted values;
+ * the last assignment wins.  Returns a newly allocated string. */
+char *ct_dotenv_parse(const char *contents, const char *key);
+
+/* Value of key from the environment, then from dotenv_path (NULL: ".env"
+ * in the current directory).  Empty values count as unset.  Returns a newly
+ * allocated string or NULL; *source says where it came from. */
+char *ct_config_get(const char *key, const char *dotenv_path, ct_source *source);
+
+/* Interpret a boolean setting ("1", "true", "yes", "on" and their
+ * negations, any case).  Returns false and leaves *out alone if value is
+ * not a boolean. */
+bool ct_config_parse_bool(const char *value, bool *out);
+
+/* Search dirs (NULL-terminated) for the first regular file named like a
+ * database of the given kind.  Returns a newly allocated path or NULL. */
+char *ct_config_find_db(ct_geo_db kind, const char *const *dirs);
+
+/* Resolve a database path: pref_value if non-empty, else the environment /
+ * .env variable (MAXMIND_ASN_DB or MAXMIND_CITY_DB), else a search of
+ * dirs.  Returns a newly allocated path or NULL (nothing found). */
+char *ct_config_db_path(ct_geo_db kind, const char *pref_value, const char *dotenv_path,
+                        const char *const *dirs, ct_source *source);
+
+G_END_DECLS
+
+#endif

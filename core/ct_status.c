@@ -1,0 +1,25 @@
+#include "ct_status.h"
+
+G_DEFINE_QUARK(camtrace-error-quark, ct_error)
+
+const char *
+ct_strerror(ct_status status)
+{
+    switch (status) {
+    case CT_OK:
+        return "success";
+    case CT_ERR_NOT_FOUND:
+        return "file not found";
+    case CT_ERR_UNREADABLE:
+        return "file cannot be read";
+    case CT_ERR_CORRUPT:
+        return "not a valid MaxMind DB file";
+    case CT_ERR_WRONG_SCHEMA:
+        return "MaxMind DB of an unexpected kind";
+    case CT_ERR_NOT_A_FILE:
+        return "not a regular file";
+    case CT_ERR_INVALID:
+        return "invalid value";
+    }
+    return "unknown status";
+}

@@ -1,0 +1,343 @@
+/* Unit tests for ct_geo on small databases built from tests/fixtures/geo.json
+ * (CT_TEST_DB_DIR names the folder; ctest builds it first). */
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "ct_geo.h"
+
+static char *
+db_path(const char *name)
+{
+    const char *dir = g_getenv("CT_TEST_DB_DIR");
+
+    if (dir == NULL)
+        g_error("CT_TEST_DB_DIR is not set");
+    return g_build_filename(dir, name, NULL);
+}
+
+static ct_geo *
+open_geo(const char *asn, const char *city)
+{
+    ct_geo *geo = ct_geo_new();
+    GError *error = NULL;
+
+    if (asn != NULL) {
+        char *path = db_path(asn);
+        g_assert_true(ct_geo_open(geo, CT_GEO_DB_ASN, path, &error));
+        g_assert_no_error(error);
+        g_free(path);
+    }
+    if (city != NULL) {
+        char *path = db_path(city);
+        g_assert_true(ct_geo_open(geo, CT_GEO_DB_CITY, path, &error));
+        g_assert_no_error(error);
+        g_free(path);
+    }
+    return geo;
+}
+
+static void
+lookup(ct_geo *geo, const char *text, ct_geo_info *info)
+{
+    ct_addr addr;
+
+    g_assert_true(ct_addr_parse(text, &addr));
+    ct_geo_lookup(geo, &addr, info);
+}
+
+static void
+test_ipv4_full(void)
+{
+    ct_geo *geo = open_geo("asn.mmdb", "city.mmdb");
+    ct_geo_info info;
+
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpuint(info.asn, ==, 15169);
+    g_assert_cmpstr(info.as_org, ==, "GOOGLE");
+    g_assert_cmpstr(info.country_iso, ==, "US");
+    g_assert_cmpstr(info.country, ==, "United States");
+    g_assert_cmpstr(info.region, ==, "California");
+    g_assert_cmpstr(info.city, ==, "Mountain View");
+    g_assert_true(info.has_location);
+    g_assert_cmpfloat_with_epsilon(info.latitude, 37.386, 1e-9);
+    g_assert_cmpfloat_with_epsilon(info.longitude, -122.0838, 1e-9);
+    g_assert_cmpuint(info.accuracy_km, ==, 1000);
+    g_assert_cmpstr(ct_geo_database_type(geo, CT_GEO_DB_ASN), ==, "GeoLite2-ASN");
+    g_assert_cmpstr(ct_geo_database_type(geo, CT_GEO_DB_CITY), ==, "GeoLite2-City");
+    ct_geo_free(geo);
+}
+
+static void
+test_ipv6_and_embedded(void)
+{
+    ct_geo *geo = open_geo("asn.mmdb", "city.mmdb");
+    ct_geo_info info, v4;
+
+    lookup(geo, "2607:f8b0:4005:80c::200e", &info);
+    g_assert_cmpuint(info.asn, ==, 15169);
+    g_assert_cmpstr(info.city, ==, "San Jose");
+    g_assert_cmpstr(info.region, ==, "California");
+    g_assert_cmpuint(info.accuracy_km, ==, 50);
+
+    lookup(geo, "8.8.8.8", &v4);
+    lookup(geo, "::ffff:8.8.8.8", &info);
+    g_assert_cmpuint(info.asn, ==, v4.asn);
+    g_assert_cmpstr(info.city, ==, v4.city);
+    lookup(geo, "64:ff9b::808:808", &info);
+    g_assert_cmpuint(info.asn, ==, 15169);
+    g_assert_cmpstr(info.city, ==, "Mountain View");
+    /* All three are one cache entry: the effective address is the key. */
+    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 2);
+    ct_geo_free(geo);
+}
+
+static void
+test_missing_parts(void)
+{
+    ct_geo *geo = open_geo("asn.mmdb", "city.mmdb");
+    ct_geo_info info;
+
+    /* Country and location, no city or region. */
+    lookup(geo, "8.8.4.4", &info);
+    g_assert_cmpuint(info.asn, ==, 15169);
+    g_assert_cmpstr(info.country_iso, ==, "US");
+    g_assert_null(info.city);
+    g_assert_null(info.region);
+    g_assert_true(info.has_location);
+
+    /* ASN record only. */
+    lookup(geo, "162.159.200.1", &info);
+    g_assert_cmpuint(info.asn, ==, 13335);
+    g_assert_cmpstr(info.as_org, ==, "CLOUDFLARENET");
+    g_assert_null(info.country_iso);
+    g_assert_false(info.has_location);
+    g_assert_cmpuint(info.accuracy_km, ==, 0);
+
+    /* Country only, no location. */
+    lookup(geo, "2606:4700:4700::1111", &info);
+    g_assert_cmpstr(info.country_iso, ==, "US");
+    g_assert_false(info.has_location);
+
+    /* In no database at all. */
+    lookup(geo, "9.9.9.9", &info);
+    g_assert_cmpuint(info.asn, ==, 0);
+    g_assert_null(info.as_org);
+    g_assert_null(info.country_iso);
+    g_assert_null(info.country);
+    g_assert_null(info.city);
+    g_assert_false(info.has_location);
+
+    /* Only the registration country is known. */
+    lookup(geo, "81.2.69.160", &info);
+    g_assert_cmpstr(info.country_iso, ==, "GB");
+    g_assert_cmpstr(info.country, ==, "United Kingdom");
+    ct_geo_free(geo);
+}
+
+static void
+test_non_ascii_and_region(void)
+{
+    ct_geo *geo = open_geo("asn.mmdb", "city.mmdb");
+    ct_geo_info info;
+
+    lookup(geo, "185.60.216.35", &info);
+    g_assert_cmpstr(info.city, ==, "S\u00e3o Paulo");
+    g_assert_cmpstr(info.region, ==, "S\u00e3o Paulo");
+    g_assert_cmpstr(info.as_org, ==, "Facebook, Inc.");
+
+    lookup(geo, "2a02:8108:1:2::40", &info);
+    g_assert_cmpstr(info.city, ==, "D\u00fcsseldorf");
+    g_assert_cmpstr(info.as_org, ==, "Vodafone GmbH");
+
+    /* Two subdivisions: the most specific (last) one is the region. */
+    lookup(geo, "212.170.1.1", &info);
+    g_assert_cmpstr(info.region, ==, "M\u00e1laga");
+    g_assert_cmpstr(info.country, ==, "Spain");
+    ct_geo_free(geo);
+}
+
+static void
+test_other_layouts(void)
+{
+    ct_geo *geo = open_geo(NULL, "country.mmdb");
+    ct_geo_info info;
+
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpstr(info.country_iso, ==, "US");
+    g_assert_null(info.city);
+    g_assert_null(info.region);
+    g_assert_false(info.has_location);
+    g_assert_cmpuint(info.asn, ==, 0);
+    ct_geo_free(geo);
+
+    geo = open_geo(NULL, "dbip-city.mmdb");
+    lookup(geo, "212.170.1.1", &info);
+    g_assert_cmpstr(info.city, ==, "M\u00e1laga");
+    g_assert_cmpstr(info.region, ==, "M\u00e1laga");
+    g_assert_true(info.has_location);
+    g_assert_cmpuint(info.accuracy_km, ==, 0);
+    ct_geo_free(geo);
+}
+
+static void
+expect_open_error(ct_geo_db kind, const char *path, ct_status code)
+{
+    ct_geo *geo = ct_geo_new();
+    GError *error = NULL;
+
+    g_assert_false(ct_geo_open(geo, kind, path, &error));
+    g_assert_error(error, CT_ERROR, (gint)code);
+    /* The message names the file. */
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_false(ct_geo_is_open(geo, kind));
+    g_error_free(error);
+    ct_geo_free(geo);
+}
+
+static char *
+write_temp(const char *name, const void *data, gsize len)
+{
+    char *dir = g_dir_make_tmp("ct-geo-XXXXXX", NULL);
+    char *path = g_build_filename(dir, name, NULL);
+
+    g_assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
+    g_free(dir);
+    return path;
+}
+
+static void
+remove_temp(char *path)
+{
+    char *dir = g_path_get_dirname(path);
+
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(dir);
+    g_free(path);
+}
+
+static void
+test_bad_databases(void)
+{
+    char *city = db_path("city.mmdb");
+    char *other = db_path("other.mmdb");
+    char *contents = NULL;
+    gsize len = 0;
+    char *path;
+    guint8 noise[4096];
+    GRand *rand = g_rand_new_with_seed(42);
+
+    expect_open_error(CT_GEO_DB_ASN, "/nonexistent/GeoLite2-ASN.mmdb", CT_ERR_NOT_FOUND);
+    expect_open_error(CT_GEO_DB_CITY, g_get_tmp_dir(), CT_ERR_NOT_A_FILE);
+    expect_open_error(CT_GEO_DB_ASN, other, CT_ERR_WRONG_SCHEMA);
+    expect_open_error(CT_GEO_DB_ASN, city, CT_ERR_WRONG_SCHEMA);
+
+    path = write_temp("empty.mmdb", "", 0);
+    expect_open_error(CT_GEO_DB_CITY, path, CT_ERR_CORRUPT);
+    remove_temp(path);
+
+    for (gsize i = 0; i < sizeof noise; i++)
+        noise[i] = (guint8)g_rand_int_range(rand, 0, 256);
+    path = write_temp("noise.mmdb", noise, sizeof noise);
+    expect_open_error(CT_GEO_DB_CITY, path, CT_ERR_CORRUPT);
+    remove_temp(path);
+
+    /* Cut in the middle: the metadata marker at the end is gone. */
+    g_assert_true(g_file_get_contents(city, &contents, &len, NULL));
+    path = write_temp("truncated.mmdb", contents, len / 2);
+    expect_open_error(CT_GEO_DB_CITY, path, CT_ERR_CORRUPT);
+    remove_temp(path);
+
+    if (geteuid() != 0) {
+        path = write_temp("unreadable.mmdb", contents, len);
+        g_chmod(path, 0);
+        expect_open_error(CT_GEO_DB_CITY, path, CT_ERR_UNREADABLE);
+        remove_temp(path);
+    }
+    g_free(contents);
+    g_rand_free(rand);
+    g_free(city);
+    g_free(other);
+}
+
+static void
+test_corrupt_data_section(void)
+{
+    /* Metadata intact, search tree and data overwritten: the file opens but
+     * lookups must read as unknown, never crash. */
+    char *city = db_path("city.mmdb");
+    char *contents = NULL;
+    gsize len = 0;
+    ct_geo *geo = ct_geo_new();
+    ct_geo_info info;
+    char *path;
+
+    g_assert_true(g_file_get_contents(city, &contents, &len, NULL));
+    for (gsize i = 0; i < len / 2; i++)
+        contents[i] = (char)(i * 37 + 11);
+    path = write_temp("scrambled.mmdb", contents, len);
+    if (ct_geo_open(geo, CT_GEO_DB_CITY, path, NULL)) {
+        static const char *const probes[] = {"8.8.8.8", "1.1.1.1", "2a02:8108::1", "212.170.1.1"};
+        for (size_t i = 0; i < G_N_ELEMENTS(probes); i++)
+            lookup(geo, probes[i], &info);
+    }
+    ct_geo_free(geo);
+    remove_temp(path);
+    g_free(contents);
+    g_free(city);
+}
+
+static void
+test_one_bad_one_good(void)
+{
+    ct_geo *geo = open_geo("asn.mmdb", NULL);
+    GError *error = NULL;
+    ct_geo_info info;
+
+    g_assert_false(ct_geo_open(geo, CT_GEO_DB_CITY, "/nonexistent.mmdb", &error));
+    g_clear_error(&error);
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpuint(info.asn, ==, 15169);
+    g_assert_null(info.country);
+    ct_geo_free(geo);
+}
+
+static void
+test_cache(void)
+{
+    ct_geo *geo = open_geo("asn.mmdb", "city.mmdb");
+    ct_geo_info a, b;
+
+    lookup(geo, "35.157.100.20", &a);
+    lookup(geo, "35.157.100.20", &b);
+    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 1);
+    g_assert_true(a.city == b.city); /* same interned string */
+    lookup(geo, "142.250.185.78", &b);
+    g_assert_true(a.city == b.city); /* interned across addresses too */
+    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 2);
+    ct_geo_clear_cache(geo);
+    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 0);
+    lookup(geo, "35.157.100.20", &a);
+    g_assert_cmpstr(a.city, ==, "Frankfurt am Main");
+    ct_geo_free(geo);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_summary("MaxMind lookups on fixture databases");
+    g_test_add_func("/geo/ipv4-full", test_ipv4_full);
+    g_test_add_func("/geo/ipv6-and-embedded", test_ipv6_and_embedded);
+    g_test_add_func("/geo/missing-parts", test_missing_parts);
+    g_test_add_func("/geo/non-ascii-and-region", test_non_ascii_and_region);
+    g_test_add_func("/geo/other-layouts", test_other_layouts);
+    g_test_add_func("/geo/bad-databases", test_bad_databases);
+    g_test_add_func("/geo/corrupt-data-section", test_corrupt_data_section);
+    g_test_add_func("/geo/one-bad-one-good", test_one_bad_one_good);
+    g_test_add_func("/geo/cache", test_cache);
+    return g_test_run();
+}
