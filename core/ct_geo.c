@@ -1,4 +1,4 @@
-/* ct_geo.c - MaxMind DB lookups with a per-capture cache.
+/* ct_geo.c - ASN and location lookups in MaxMind DB files.
  *
  * Databases are files from outside the project: a path may be missing, a
  * directory, truncated, or a valid MaxMind DB of another kind.  Opening
@@ -9,9 +9,9 @@
  *
  * Strings from the file are copied, made valid UTF-8 without control
  * characters, capped, and interned in a GStringChunk: AS organizations and
- * country names repeat across thousands of addresses.  The cache is capped;
- * past the cap results are computed but not stored, so memory stays bounded
- * on captures with millions of addresses.
+ * country names repeat across thousands of addresses, so the chunk stays
+ * small however many addresses are looked up.  Caching results per address
+ * is the caller's business (ct_enrich.c).
  *
  * Schema reference: https://maxmind.github.io/MaxMind-DB/ and the GeoIP2
  * record layouts (country.iso_code, country.names.en, subdivisions[].names.en,
@@ -27,39 +27,19 @@
 
 #include <maxminddb.h>
 
-#define CT_GEO_CACHE_MAX (1u << 20)
 #define CT_GEO_STRING_MAX 255
-
-typedef struct {
-    ct_addr key;
-    ct_geo_info info;
-} cache_entry;
 
 struct ct_geo {
     MMDB_s db[2];
     bool open[2];
-    GHashTable *cache; /* ct_addr* -> cache_entry* */
     GStringChunk *strings;
 };
-
-static guint
-addr_hash(gconstpointer key)
-{
-    return ct_addr_hash(key);
-}
-
-static gboolean
-addr_equal(gconstpointer a, gconstpointer b)
-{
-    return ct_addr_equal(a, b);
-}
 
 ct_geo *
 ct_geo_new(void)
 {
     ct_geo *geo = g_new0(ct_geo, 1);
 
-    geo->cache = g_hash_table_new_full(addr_hash, addr_equal, NULL, g_free);
     geo->strings = g_string_chunk_new(4096);
     return geo;
 }
@@ -71,22 +51,14 @@ ct_geo_free(ct_geo *geo)
         return;
     ct_geo_close(geo, CT_GEO_DB_ASN);
     ct_geo_close(geo, CT_GEO_DB_CITY);
-    g_hash_table_destroy(geo->cache);
     g_string_chunk_free(geo->strings);
     g_free(geo);
 }
 
 void
-ct_geo_clear_cache(ct_geo *geo)
+ct_geo_clear_strings(ct_geo *geo)
 {
-    g_hash_table_remove_all(geo->cache);
     g_string_chunk_clear(geo->strings);
-}
-
-guint
-ct_geo_cache_size(const ct_geo *geo)
-{
-    return g_hash_table_size(geo->cache);
 }
 
 void
@@ -95,7 +67,6 @@ ct_geo_close(ct_geo *geo, ct_geo_db kind)
     if (geo->open[kind]) {
         MMDB_close(&geo->db[kind]);
         geo->open[kind] = false;
-        ct_geo_clear_cache(geo);
     }
 }
 
@@ -183,7 +154,6 @@ ct_geo_open(ct_geo *geo, ct_geo_db kind, const char *path, GError **error)
     }
     geo->db[kind] = db;
     geo->open[kind] = true;
-    ct_geo_clear_cache(geo);
     return true;
 }
 
@@ -366,21 +336,10 @@ void
 ct_geo_lookup(ct_geo *geo, const ct_addr *addr, ct_geo_info *info)
 {
     ct_addr key = ct_addr_effective(addr);
-    cache_entry *hit = g_hash_table_lookup(geo->cache, &key);
 
-    if (hit != NULL) {
-        *info = hit->info;
-        return;
-    }
     memset(info, 0, sizeof *info);
     if (geo->open[CT_GEO_DB_ASN])
         lookup_asn(geo, &key, info);
     if (geo->open[CT_GEO_DB_CITY])
         lookup_city(geo, &key, info);
-    if (g_hash_table_size(geo->cache) < CT_GEO_CACHE_MAX) {
-        hit = g_new(cache_entry, 1);
-        hit->key = key;
-        hit->info = *info;
-        g_hash_table_insert(geo->cache, &hit->key, hit);
-    }
 }

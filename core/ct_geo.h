@@ -1,7 +1,7 @@
-/* ct_geo.h - ASN and location lookups in MaxMind DB files, cached.
+/* ct_geo.h - ASN and location lookups in MaxMind DB files.
  *
- * One ct_geo holds up to two databases (ASN and City/Country) and a cache
- * of results keyed by address.  Callers never see libmaxminddb types.
+ * One ct_geo holds up to two databases (ASN and City/Country).  Callers
+ * never see libmaxminddb types; ct_enrich caches results per address.
  * Any database with the GeoLite2/GeoIP2 schema works: GeoLite2-ASN,
  * GeoIP2-ISP, DB-IP ASN lite for ASN; GeoLite2/GeoIP2-City, -Country and
  * DB-IP city/country lite for location.
@@ -26,7 +26,7 @@ typedef enum {
 
 /* A lookup result.  Strings are NULL when unknown, are valid UTF-8 without
  * control characters, and are owned by the ct_geo: they stay valid until
- * ct_geo_clear_cache(), ct_geo_open() or ct_geo_free(). */
+ * ct_geo_clear_strings() or ct_geo_free(). */
 typedef struct {
     uint32_t asn; /* 0 when unknown */
     const char *as_org;
@@ -43,8 +43,7 @@ typedef struct {
 ct_geo *ct_geo_new(void);
 void ct_geo_free(ct_geo *geo);
 
-/* Open path as the database of the given kind, replacing any open one (and
- * clearing the cache).  On failure the kind is left closed and error says
+/* Open path as the database of the given kind, replacing any open one.  On failure the kind is left closed and error says
  * which path failed and why (code is a ct_status). */
 bool ct_geo_open(ct_geo *geo, ct_geo_db kind, const char *path, GError **error);
 void ct_geo_close(ct_geo *geo, ct_geo_db kind);
@@ -54,15 +53,12 @@ bool ct_geo_is_open(const ct_geo *geo, ct_geo_db kind);
 const char *ct_geo_database_type(const ct_geo *geo, ct_geo_db kind);
 
 /* Look addr up (NAT64 and IPv4-mapped addresses by their IPv4 address) in
- * every open database, through the cache; fills *info (zeroed when nothing
- * is known).  Lookup errors inside a corrupt database read as "unknown". */
+ * every open database; fills *info (zeroed when nothing is known).  Lookup
+ * errors inside a corrupt database read as "unknown". */
 void ct_geo_lookup(ct_geo *geo, const ct_addr *addr, ct_geo_info *info);
 
-/* Forget cached results (start of a new capture). */
-void ct_geo_clear_cache(ct_geo *geo);
-
-/* Number of cached addresses. */
-guint ct_geo_cache_size(const ct_geo *geo);
+/* Release every string returned so far. */
+void ct_geo_clear_strings(ct_geo *geo);
 
 G_END_DECLS
 

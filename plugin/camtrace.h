@@ -3,6 +3,5 @@
 #define CAMTRACE_PLUGIN_H
 
 void proto_register_camtrace(void);
-void proto_reg_handoff_camtrace(void);
 
 #endif

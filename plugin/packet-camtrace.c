@@ -13,11 +13,12 @@
  * looked up once per capture; databases are opened lazily on first use,
  * which also keeps `tshark -G` free of file access and warnings.
  *
- * Which header pair: pinfo->net_src/net_dst hold the innermost IP header
- * dissected, which for ICMP errors is the header *quoted* in the message
- * (another packet, other direction).  When an IP layer follows an ICMP
- * layer we recover the header that carries the ICMP message from the
- * frame bytes (core/ct_packet.c), and add nothing if that fails.
+ * Which header pair: pinfo->net_src/net_dst as the post-dissector sees
+ * them, i.e. the innermost IP header (inner header of a tunnel).  Headers
+ * quoted inside ICMP errors do not count: epan dissects them with
+ * pinfo->flags.in_error_pkt set, and call_dissector_work_error() in
+ * epan/packet.c restores the carrier's addresses afterwards.  The golden
+ * tests check this on ICMP and ICMPv6 errors.
  */
 #define WS_LOG_DOMAIN "camtrace"
 
@@ -31,18 +32,21 @@
 #include "camtrace.h"
 #include "ct_addr.h"
 #include "ct_config.h"
-#include "ct_geo.h"
-#include "ct_packet.h"
+#include "ct_enrich.h"
 
 typedef struct {
-    int scope, asn, as_org, country_iso, country, region, city, lat, lon, accuracy;
+    int summary, scope, asn, as_org, country_iso, country, region, city, lat, lon, accuracy;
 } side_fields;
 
 enum { ENABLED_AUTO, ENABLED_ON, ENABLED_OFF };
 
+/* Distinct addresses remembered per capture before the cache starts over
+ * (about 200 bytes each). */
+#define CT_MAX_HOSTS (2u * 1024 * 1024)
+
 static int proto_camtrace = -1;
-static side_fields hf_src = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-static side_fields hf_dst = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static side_fields hf_src = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static side_fields hf_dst = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 static int hf_asn = -1;
 static int hf_as_org = -1;
 static int hf_country_iso = -1;
@@ -52,11 +56,6 @@ static int hf_city = -1;
 static gint ett_camtrace = -1;
 static gint ett_side = -1;
 
-static int proto_ip = -1;
-static int proto_ipv6 = -1;
-static int proto_icmp = -1;
-static int proto_icmpv6 = -1;
-
 static gint pref_enabled = ENABLED_AUTO;
 static const char *pref_asn_db = "";
 static const char *pref_city_db = "";
@@ -65,7 +64,7 @@ static const char *pref_city_db = "";
 static gboolean settings_dirty = TRUE;
 static gboolean databases_dirty = TRUE;
 static gboolean enabled = TRUE;
-static ct_geo *geo;
+static ct_enricher *enricher;
 static char *open_path[2];
 static char *last_warning[2];
 
@@ -112,6 +111,7 @@ open_database(ct_geo_db kind, const char *pref_value)
     char *user_dir = g_build_filename(g_get_user_data_dir(), "camtrace", NULL);
     const char *dirs[] = {user_dir, CAMTRACE_DATADIR, "/usr/share/GeoIP", "/var/lib/GeoIP",
                           NULL};
+    ct_geo *geo = ct_enricher_geo(enricher);
     ct_source source;
     char *path = ct_config_db_path(kind, pref_value, NULL, dirs, &source);
     GError *error = NULL;
@@ -152,6 +152,7 @@ ensure_databases(void)
     databases_dirty = FALSE;
     open_database(CT_GEO_DB_ASN, pref_asn_db);
     open_database(CT_GEO_DB_CITY, pref_city_db);
+    ct_enricher_clear(enricher);
 }
 
 static gboolean
@@ -167,36 +168,10 @@ to_ct_addr(const address *in, ct_addr *out)
 }
 
 static gboolean
-has_quoted_header(packet_info *pinfo)
+packet_addresses(packet_info *pinfo, ct_addr *src, ct_addr *dst)
 {
-    gboolean in_icmp = FALSE;
-
-    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f != NULL;
-         f = wmem_list_frame_next(f)) {
-        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
-        if (id == proto_icmp || id == proto_icmpv6)
-            in_icmp = TRUE;
-        else if (in_icmp && (id == proto_ip || id == proto_ipv6))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-static gboolean
-packet_addresses(tvbuff_t *tvb, packet_info *pinfo, ct_addr *src, ct_addr *dst)
-{
-    ct_addr qsrc, qdst;
-    guint len;
-
-    if (!to_ct_addr(&pinfo->net_src, src) || !to_ct_addr(&pinfo->net_dst, dst) ||
-        src->family != dst->family)
-        return FALSE;
-    if (!has_quoted_header(pinfo))
-        return TRUE;
-    qsrc = *src;
-    qdst = *dst;
-    len = tvb_captured_length(tvb);
-    return ct_packet_icmp_carrier(tvb_get_ptr(tvb, 0, len), len, &qsrc, &qdst, src, dst);
+    return to_ct_addr(&pinfo->net_src, src) && to_ct_addr(&pinfo->net_dst, dst) &&
+           src->family == dst->family;
 }
 
 static void
@@ -216,66 +191,53 @@ add_string(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, const char *value
 }
 
 static void
-add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const char *label,
-         const ct_addr *addr)
+add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_addr *addr)
 {
-    ct_scope scope = ct_addr_scope(addr);
-    ct_geo_info info;
-    proto_tree *st = tree;
+    const ct_host *host = ct_enricher_host(enricher, addr);
+    const ct_geo_info *geo = &host->geo;
     proto_item *it;
+    proto_tree *st;
 
-    memset(&info, 0, sizeof info);
-    if (scope == CT_SCOPE_GLOBAL)
-        ct_geo_lookup(geo, addr, &info);
+    /* The summary heads the side's subtree; as a field its label is only
+     * formatted when the tree is printed. */
+    it = proto_tree_add_string(tree, hf->summary, tvb, 0, 0, host->summary);
+    proto_item_set_generated(it);
+    st = proto_item_add_subtree(it, ett_side);
 
-    if (PTREE_DATA(tree)->visible) {
-        /* Only a displayed tree needs the summary line. */
-        char text[CT_ADDR_STRLEN], eff_text[CT_ADDR_STRLEN];
-        ct_addr eff = ct_addr_effective(addr);
-        GString *line = g_string_new(NULL);
-
-        ct_addr_format(addr, text);
-        g_string_printf(line, "%s: %s", label, text);
-        if (!ct_addr_equal(&eff, addr)) {
-            ct_addr_format(&eff, eff_text);
-            g_string_append_printf(line, " (IPv4 %s)", eff_text);
-        }
-        g_string_append_printf(line, ", %s", ct_scope_name(scope));
-        if (info.asn != 0)
-            g_string_append_printf(line, ", AS%u", info.asn);
-        if (info.as_org != NULL)
-            g_string_append_printf(line, " %s", info.as_org);
-        if (info.city != NULL)
-            g_string_append_printf(line, ", %s", info.city);
-        if (info.country != NULL)
-            g_string_append_printf(line, ", %s", info.country);
-        st = proto_tree_add_subtree(tree, tvb, 0, 0, ett_side, NULL, line->str);
-        g_string_free(line, TRUE);
-    }
-
-    add_string(st, hf->scope, -1, tvb, ct_scope_name(scope));
-    if (info.asn != 0) {
-        it = proto_tree_add_uint(st, hf->asn, tvb, 0, 0, info.asn);
+    add_string(st, hf->scope, -1, tvb, ct_scope_name(host->scope));
+    if (geo->asn != 0) {
+        it = proto_tree_add_uint(st, hf->asn, tvb, 0, 0, geo->asn);
         proto_item_set_generated(it);
-        it = proto_tree_add_uint(st, hf_asn, tvb, 0, 0, info.asn);
+        it = proto_tree_add_uint(st, hf_asn, tvb, 0, 0, geo->asn);
         proto_item_set_generated(it);
         proto_item_set_hidden(it);
     }
-    add_string(st, hf->as_org, hf_as_org, tvb, info.as_org);
-    add_string(st, hf->country_iso, hf_country_iso, tvb, info.country_iso);
-    add_string(st, hf->country, hf_country, tvb, info.country);
-    add_string(st, hf->region, -1, tvb, info.region);
-    add_string(st, hf->city, hf_city, tvb, info.city);
-    if (info.has_location) {
-        it = proto_tree_add_double(st, hf->lat, tvb, 0, 0, info.latitude);
+    add_string(st, hf->as_org, hf_as_org, tvb, geo->as_org);
+    add_string(st, hf->country_iso, hf_country_iso, tvb, geo->country_iso);
+    add_string(st, hf->country, hf_country, tvb, geo->country);
+    add_string(st, hf->region, -1, tvb, geo->region);
+    add_string(st, hf->city, hf_city, tvb, geo->city);
+    if (geo->has_location) {
+        it = proto_tree_add_double(st, hf->lat, tvb, 0, 0, geo->latitude);
         proto_item_set_generated(it);
-        it = proto_tree_add_double(st, hf->lon, tvb, 0, 0, info.longitude);
-        proto_item_set_generated(it);
-    }
-    if (info.accuracy_km != 0) {
-        it = proto_tree_add_uint(st, hf->accuracy, tvb, 0, 0, info.accuracy_km);
+        it = proto_tree_add_double(st, hf->lon, tvb, 0, 0, geo->longitude);
         proto_item_set_generated(it);
     }
+    if (geo->accuracy_km != 0) {
+        it = proto_tree_add_uint(st, hf->accuracy, tvb, 0, 0, geo->accuracy_km);
+        proto_item_set_generated(it);
+    }
+}
+
+/* proto_field_is_referenced() also says yes to every protocol whenever a
+ * display filter is active (fake_protocols off), which would make any -Y
+ * pay for enrichment.  We want: the tree is shown, or one of our fields (or
+ * the protocol itself) is in a filter, column or -e list. */
+static gboolean
+camtrace_wanted(proto_tree *tree)
+{
+    return PTREE_DATA(tree)->visible ||
+           proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
 }
 
 static int
@@ -285,19 +247,20 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     proto_item *ti;
     proto_tree *ct_tree;
 
-    if (tree == NULL || !proto_field_is_referenced(tree, proto_camtrace))
+    if (tree == NULL || !camtrace_wanted(tree))
         return 0;
     if (settings_dirty)
         resolve_settings();
-    if (!enabled || !packet_addresses(tvb, pinfo, &src, &dst))
+    if (!enabled || !packet_addresses(pinfo, &src, &dst))
         return 0;
     ensure_databases();
+    ct_enricher_trim(enricher, CT_MAX_HOSTS);
 
     ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     ct_tree = proto_item_add_subtree(ti, ett_camtrace);
-    add_side(ct_tree, tvb, &hf_src, "Source", &src);
-    add_side(ct_tree, tvb, &hf_dst, "Destination", &dst);
+    add_side(ct_tree, tvb, &hf_src, &src);
+    add_side(ct_tree, tvb, &hf_dst, &dst);
     return tvb_captured_length(tvb);
 }
 
@@ -306,7 +269,7 @@ camtrace_init(void)
 {
     /* One cache per capture; a new capture also picks up database files
      * that were replaced on disk since the last one. */
-    ct_geo_clear_cache(geo);
+    ct_enricher_clear(enricher);
     g_clear_pointer(&open_path[CT_GEO_DB_ASN], g_free);
     g_clear_pointer(&open_path[CT_GEO_DB_CITY], g_free);
     databases_dirty = TRUE;
@@ -322,8 +285,8 @@ camtrace_prefs_apply(void)
 static void
 camtrace_shutdown(void)
 {
-    ct_geo_free(geo);
-    geo = NULL;
+    ct_enricher_free(enricher);
+    enricher = NULL;
     for (int i = 0; i < 2; i++) {
         g_clear_pointer(&open_path[i], g_free);
         g_clear_pointer(&last_warning[i], g_free);
@@ -334,6 +297,8 @@ camtrace_shutdown(void)
  * the source and destination definitions from drifting apart. */
 // clang-format off
 #define SIDE_FIELDS(var, side, Side, word)                                                \
+    { &var.summary, { Side, "camtrace." side ".summary", FT_STRING, BASE_NONE, NULL,\
+        0x0, "The " word " address with its scope, AS and location", HFILL } },    \
     { &var.scope, { Side " scope", "camtrace." side ".scope", FT_STRING, BASE_NONE,  \
         NULL, 0x0, "IANA special-purpose scope of the " word " address", HFILL } },  \
     { &var.asn, { Side " ASN", "camtrace." side ".asn", FT_UINT32, BASE_DEC,          \
@@ -414,17 +379,8 @@ proto_register_camtrace(void)
         "CamTrace data folder, /usr/share/GeoIP or /var/lib/GeoIP.",
         &pref_city_db, FALSE);
 
-    geo = ct_geo_new();
+    enricher = ct_enricher_new();
     register_postdissector(create_dissector_handle(dissect_camtrace, proto_camtrace));
     register_init_routine(camtrace_init);
     register_shutdown_routine(camtrace_shutdown);
-}
-
-void
-proto_reg_handoff_camtrace(void)
-{
-    proto_ip = proto_get_id_by_filter_name("ip");
-    proto_ipv6 = proto_get_id_by_filter_name("ipv6");
-    proto_icmp = proto_get_id_by_filter_name("icmp");
-    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 }

@@ -29,7 +29,7 @@ plugin_register(void)
     static proto_plugin plug;
 
     plug.register_protoinfo = proto_register_camtrace;
-    plug.register_handoff = proto_reg_handoff_camtrace;
+    plug.register_handoff = NULL; /* nothing to hand off: a post-dissector */
     proto_register_plugin(&plug);
 }
 

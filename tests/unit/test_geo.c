@@ -89,8 +89,6 @@ test_ipv6_and_embedded(void)
     lookup(geo, "64:ff9b::808:808", &info);
     g_assert_cmpuint(info.asn, ==, 15169);
     g_assert_cmpstr(info.city, ==, "Mountain View");
-    /* All three are one cache entry: the effective address is the key. */
-    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 2);
     ct_geo_free(geo);
 }
 
@@ -305,26 +303,6 @@ test_one_bad_one_good(void)
     ct_geo_free(geo);
 }
 
-static void
-test_cache(void)
-{
-    ct_geo *geo = open_geo("asn.mmdb", "city.mmdb");
-    ct_geo_info a, b;
-
-    lookup(geo, "35.157.100.20", &a);
-    lookup(geo, "35.157.100.20", &b);
-    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 1);
-    g_assert_true(a.city == b.city); /* same interned string */
-    lookup(geo, "142.250.185.78", &b);
-    g_assert_true(a.city == b.city); /* interned across addresses too */
-    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 2);
-    ct_geo_clear_cache(geo);
-    g_assert_cmpuint(ct_geo_cache_size(geo), ==, 0);
-    lookup(geo, "35.157.100.20", &a);
-    g_assert_cmpstr(a.city, ==, "Frankfurt am Main");
-    ct_geo_free(geo);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -338,6 +316,5 @@ main(int argc, char **argv)
     g_test_add_func("/geo/bad-databases", test_bad_databases);
     g_test_add_func("/geo/corrupt-data-section", test_corrupt_data_section);
     g_test_add_func("/geo/one-bad-one-good", test_one_bad_one_good);
-    g_test_add_func("/geo/cache", test_cache);
     return g_test_run();
 }
