@@ -1,0 +1,206 @@
+#!/bin/bash
+# golden.sh CASE - end-to-end tests of the plugin in the real tshark.
+#
+# Each case runs tshark (see sandbox.sh) on captures from data/ with the
+# fixture databases and either diffs the output against a stored baseline
+# or checks one behaviour.  CT_UPDATE_BASELINES=1 rewrites the baselines.
+. "$(dirname "$0")/sandbox.sh"
+
+SAMPLE=sample.pcap
+FIELDS=(
+    camtrace.src.scope camtrace.src.asn camtrace.src.as_org camtrace.src.country_iso
+    camtrace.src.country camtrace.src.region camtrace.src.city camtrace.src.lat
+    camtrace.src.lon camtrace.src.accuracy_km
+    camtrace.dst.scope camtrace.dst.asn camtrace.dst.as_org camtrace.dst.country_iso
+    camtrace.dst.country camtrace.dst.region camtrace.dst.city camtrace.dst.lat
+    camtrace.dst.lon camtrace.dst.accuracy_km
+)
+
+with_dbs() {
+    echo -o "camtrace.asn_db:$CT_DB/asn.mmdb" -o "camtrace.city_db:$CT_DB/city.mmdb"
+}
+
+field_args() {
+    local f
+    for f in "$@"; do printf -- '-e\n%s\n' "$f"; done
+}
+
+# Every camtrace field of every packet of the sample capture.
+case_fields() {
+    local out="$CT_SANDBOX/out.txt"
+    mapfile -t args < <(field_args frame.number "${FIELDS[@]}")
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) -T fields -E header=y -E occurrence=a \
+        "${args[@]}" >"$out" 2>"$CT_SANDBOX/err.txt"
+    [ ! -s "$CT_SANDBOX/err.txt" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/err.txt")"
+    ct_check_baseline fields "$out"
+}
+
+# Display filters on the new fields select the expected frames.
+case_filters() {
+    local out="$CT_SANDBOX/out.txt" filter
+    : >"$out"
+    while IFS= read -r filter; do
+        echo "## $filter" >>"$out"
+        ct_tshark -- -r "$SAMPLE" $(with_dbs) -Y "$filter" -T fields -e frame.number \
+            | tr '\n' ' ' >>"$out"
+        echo >>"$out"
+    done <<'FILTERS'
+camtrace.asn == 15169
+camtrace.dst.asn == 16509
+camtrace.country_iso != "US"
+camtrace.country == "Germany"
+camtrace.city contains "Frankfurt"
+camtrace.as_org == "CLOUDFLARENET"
+camtrace.src.scope == "private" && camtrace.dst.scope == "global"
+camtrace.dst.scope == "multicast"
+camtrace.dst.scope == "broadcast" || camtrace.src.scope == "unspecified"
+camtrace.dst.scope == "link-local" || camtrace.src.scope == "link-local"
+camtrace.dst.scope == "shared"
+camtrace.dst.scope == "documentation"
+camtrace.src.lat > 50
+camtrace && !ip && !ipv6
+!camtrace
+FILTERS
+    ct_check_baseline filters "$out"
+}
+
+# The packet details a GUI user sees.
+case_tree() {
+    local out="$CT_SANDBOX/out.txt"
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) -O camtrace \
+        -Y 'frame.number in {1, 13, 16, 108, 136, 147, 149, 151, 152, 154}' >"$out"
+    ct_check_baseline tree "$out"
+}
+
+case_plugin() {
+    local out="$CT_SANDBOX/out.txt"
+    ct_tshark -- -G plugins | grep -q "^camtrace\.so[[:space:]]*[0-9.]*[[:space:]]*dissector" ||
+        ct_fail "camtrace.so is not listed as a dissector plugin"
+    ct_tshark -- -G fields | awk -F '\t' '$1 == "F" && $3 ~ /^camtrace\./ {print $3 "\t" $4}' \
+        >"$out"
+    ct_check_baseline field-list "$out"
+    ct_tshark -- -G protocols | grep -q "	camtrace$" || ct_fail "protocol camtrace missing"
+}
+
+# first_dst VAR=... -- TSHARK-ARGS: a field of the first packet to 8.8.8.8,
+# stderr kept in $CT_SANDBOX/err.txt.
+first_dst() {
+    local vars=()
+    while [ "$1" != "--" ]; do vars+=("$1"); shift; done
+    shift
+    ct_tshark "${vars[@]}" -- -r "$SAMPLE" -Y 'ip.dst == 8.8.8.8' -T fields "$@" \
+        2>"$CT_SANDBOX/err.txt" | head -n 1
+}
+
+expect_eq() {
+    [ "$2" = "$3" ] || ct_fail "$1: got '$2', expected '$3'"
+}
+
+warnings() {
+    grep -c "camtrace" "$CT_SANDBOX/err.txt" || true
+}
+
+# Preference, then environment, then .env, then the data folders.
+case_config() {
+    local asn="$CT_DB/asn.mmdb" got
+    local dotenv="$CT_WORK/.env"
+    local userdata="$CT_SANDBOX/home/.local/share/camtrace"
+
+    got=$(first_dst -- -e camtrace.dst.asn)
+    expect_eq "no database anywhere" "$got" ""
+    expect_eq "warnings without a database" "$(warnings)" 2
+    grep -q "no ASN database" "$CT_SANDBOX/err.txt" || ct_fail "missing-database warning"
+
+    got=$(first_dst MAXMIND_ASN_DB="$asn" -- -e camtrace.dst.asn)
+    expect_eq "environment" "$got" 15169
+
+    echo "MAXMIND_ASN_DB=$asn" >"$dotenv"
+    chmod a+r "$dotenv"
+    got=$(first_dst -- -e camtrace.dst.asn)
+    expect_eq ".env" "$got" 15169
+
+    got=$(first_dst MAXMIND_ASN_DB=/nonexistent/env.mmdb -- -e camtrace.dst.asn)
+    expect_eq "environment before .env" "$got" ""
+    grep -q "/nonexistent/env.mmdb" "$CT_SANDBOX/err.txt" || ct_fail "warning names the path"
+
+    got=$(first_dst MAXMIND_ASN_DB=/nonexistent/env.mmdb -- -o "camtrace.asn_db:$asn" \
+        -e camtrace.dst.asn)
+    expect_eq "preference before environment" "$got" 15169
+
+    rm -f "$dotenv"
+    $CT_RUN_AS mkdir -p "$userdata"
+    $CT_RUN_AS cp "$asn" "$userdata/GeoLite2-ASN.mmdb"
+    got=$(first_dst -- -e camtrace.dst.asn)
+    expect_eq "search of the user data folder" "$got" 15169
+
+    got=$(first_dst ENRICH_IPS=0 -- -e camtrace.dst.scope)
+    expect_eq "ENRICH_IPS=0" "$got" ""
+    got=$(first_dst ENRICH_IPS=0 -- -o camtrace.enabled:TRUE -e camtrace.dst.scope)
+    expect_eq "enabled preference before ENRICH_IPS" "$got" global
+    echo "ENRICH_IPS=false" >"$dotenv"
+    chmod a+r "$dotenv"
+    got=$(first_dst -- -e camtrace.dst.scope)
+    expect_eq "ENRICH_IPS from .env" "$got" ""
+    got=$(first_dst ENRICH_IPS=1 -- -e camtrace.dst.scope)
+    expect_eq "ENRICH_IPS=1 from the environment" "$got" global
+}
+
+# A bad ASN database is one warning naming it; the City database still works.
+case_bad_db() {
+    local bad="$CT_SANDBOX/bad" path out
+    mkdir -p "$bad/dir.mmdb"
+    : >"$bad/empty.mmdb"
+    head -c 5000 /dev/urandom >"$bad/random.mmdb"
+    head -c 1500 "$CT_DB/asn.mmdb" >"$bad/truncated.mmdb"
+    chmod -R a+rX "$bad"
+    for path in /nonexistent/GeoLite2-ASN.mmdb "$bad/dir.mmdb" "$bad/empty.mmdb" \
+        "$bad/random.mmdb" "$bad/truncated.mmdb" "$CT_DB/other.mmdb" "$CT_DB/city.mmdb"; do
+        out=$(ct_tshark -- -r "$SAMPLE" -o "camtrace.asn_db:$path" \
+            -o "camtrace.city_db:$CT_DB/city.mmdb" -T fields -e camtrace.dst.asn \
+            -e camtrace.dst.city 2>"$CT_SANDBOX/err.txt") || ct_fail "tshark failed on $path"
+        expect_eq "warnings for $path" "$(warnings)" 1
+        grep -qF "$path" "$CT_SANDBOX/err.txt" || ct_fail "warning does not name $path"
+        echo "$out" | grep -q "Mountain View" || ct_fail "City lookups stopped with $path"
+        if echo "$out" | cut -f1 | grep -q '[0-9]'; then
+            ct_fail "ASN values from the bad database $path"
+        fi
+        echo "ok: $path: $(grep camtrace "$CT_SANDBOX/err.txt" | sed 's/.*-- //')"
+    done
+}
+
+# Without a camtrace field in use the plugin does nothing: a missing database
+# is not even noticed.  (A printed tree, as with -V or -T fields, holds every
+# field of every protocol, CamTrace's included, so those runs do look up.)
+case_no_work() {
+    local bad=(-o camtrace.asn_db:/nonexistent/a.mmdb -o camtrace.city_db:/nonexistent/c.mmdb)
+    ct_tshark -- -r "$SAMPLE" "${bad[@]}" >/dev/null 2>"$CT_SANDBOX/err.txt"
+    expect_eq "plain read" "$(warnings)" 0
+    ct_tshark -- -r "$SAMPLE" "${bad[@]}" -Y 'ip.dst == 8.8.8.8 || ipv6' \
+        >/dev/null 2>"$CT_SANDBOX/err.txt"
+    expect_eq "filter on other fields" "$(warnings)" 0
+    ct_tshark -- -r "$SAMPLE" "${bad[@]}" -q -z conv,ip >/dev/null 2>"$CT_SANDBOX/err.txt"
+    expect_eq "statistics" "$(warnings)" 0
+    ct_tshark -- -r "$SAMPLE" "${bad[@]}" -Y 'camtrace.dst.asn == 1' \
+        >/dev/null 2>"$CT_SANDBOX/err.txt"
+    expect_eq "filter on a camtrace field (control)" "$(warnings)" 2
+}
+
+case_disabled() {
+    local out
+    out=$(ct_tshark -- -r "$SAMPLE" $(with_dbs) -o camtrace.enabled:FALSE -T fields \
+        -e camtrace.dst.scope | sort -u)
+    expect_eq "enabled:FALSE" "$out" ""
+    out=$(ct_tshark -- -r "$SAMPLE" $(with_dbs) --disable-protocol camtrace -T fields \
+        -e camtrace.dst.scope | sort -u)
+    expect_eq "--disable-protocol" "$out" ""
+    out=$(ct_tshark -- -r "$SAMPLE" $(with_dbs) -T fields -e camtrace.dst.scope | grep -v '^$' | sort -u | head -1)
+    [ -n "$out" ] || ct_fail "control run has no scope values"
+}
+
+run_case() {
+    ct_sandbox_init
+    "case_$1"
+    echo "PASS: $1"
+}
+
+run_case "$1"

@@ -1,0 +1,74 @@
+# sandbox.sh - run tshark with the freshly built plugin, as an unprivileged
+# user, in a throw-away configuration.  Sourced by the golden tests.
+#
+# Wireshark ignores WIRESHARK_PLUGIN_DIR and the personal plugin folder when
+# it runs as root (wsutil/privileges.c), and CI runs as root.  So when we are
+# root, tshark runs as "nobody" through setpriv, on copies of the plugin,
+# databases and captures under /tmp that nobody can read.  Every run gets
+# its own HOME and WIRESHARK_CONFIG_DIR, so user preferences never leak in.
+#
+# Required variables: CT_PLUGIN_DIR (the build's plugins/ folder),
+# CT_TEST_DB_DIR (fixture databases), CT_SOURCE_DIR (the source tree).
+
+set -eu
+
+ct_fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+ct_sandbox_init() {
+    CT_SANDBOX=$(mktemp -d /tmp/camtrace-test.XXXXXX)
+    trap 'rm -rf "$CT_SANDBOX"' EXIT
+    mkdir -p "$CT_SANDBOX/home" "$CT_SANDBOX/config" "$CT_SANDBOX/work" "$CT_SANDBOX/db"
+    cp -r "$CT_PLUGIN_DIR" "$CT_SANDBOX/plugins"
+    cp "$CT_TEST_DB_DIR"/*.mmdb "$CT_SANDBOX/db/"
+    cp "$CT_SOURCE_DIR"/data/*.pcap* "$CT_SANDBOX/work/" 2>/dev/null || true
+    chmod -R a+rX "$CT_SANDBOX"
+    if [ "$(id -u)" = 0 ]; then
+        CT_RUN_AS="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
+        chown -R nobody:nogroup "$CT_SANDBOX/home" "$CT_SANDBOX/config" "$CT_SANDBOX/work"
+    else
+        CT_RUN_AS=""
+    fi
+    CT_DB="$CT_SANDBOX/db"
+    CT_WORK="$CT_SANDBOX/work"
+    ct_require_plugin
+}
+
+# ct_tshark [VAR=value ...] -- ARGS...: tshark in the sandbox, from $CT_WORK,
+# with only the variables given (plus PATH) in its environment.
+ct_tshark() {
+    local vars=()
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+        vars+=("$1")
+        shift
+    done
+    [ "${1:-}" = "--" ] && shift
+    (cd "$CT_WORK" && $CT_RUN_AS env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
+        HOME="$CT_SANDBOX/home" WIRESHARK_CONFIG_DIR="$CT_SANDBOX/config" \
+        WIRESHARK_PLUGIN_DIR="$CT_SANDBOX/plugins" "${vars[@]}" tshark "$@")
+}
+
+# A test that silently ran without the plugin would prove nothing.
+ct_require_plugin() {
+    local plugins
+    plugins=$(ct_tshark -- -G plugins) || ct_fail "tshark -G plugins failed"
+    echo "$plugins" | grep -q "^camtrace\.so" ||
+        ct_fail "the CamTrace plugin did not load from $CT_SANDBOX/plugins:
+$plugins"
+}
+
+# ct_check_baseline NAME FILE: compare with tests/golden/baseline/NAME.txt,
+# or write it when CT_UPDATE_BASELINES=1.
+ct_check_baseline() {
+    local name=$1 actual=$2
+    local expected="$CT_SOURCE_DIR/tests/golden/baseline/$name.txt"
+    if [ "${CT_UPDATE_BASELINES:-0}" = 1 ]; then
+        cp "$actual" "$expected"
+        echo "updated $expected"
+        return 0
+    fi
+    [ -f "$expected" ] || ct_fail "no baseline $expected (run with CT_UPDATE_BASELINES=1)"
+    diff -u "$expected" "$actual" || ct_fail "$name differs from its baseline"
+}
