@@ -1,0 +1,19 @@
+#!/bin/sh
+# install-deps.sh - the Debian/Ubuntu packages CamTrace builds, runs and
+# tests with.  Needs root (uses sudo when run as an ordinary user).
+set -eu
+
+PACKAGES="build-essential cmake pkg-config
+    libwireshark-dev tshark
+    libglib2.0-dev libmaxminddb-dev libc-ares-dev
+    libmaxmind-db-writer-perl mmdb-bin
+    npm ca-certificates"
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+# shellcheck disable=SC2086
+$SUDO apt-get install -y --no-install-recommends $PACKAGES
