@@ -19,8 +19,9 @@ echo
 echo "== tshark -G plugins"
 tshark -G plugins | grep camtrace
 echo
-echo "== Who the devices in data/sample.pcap talk to (packets, local -> remote, AS, country, city)"
-tshark -r "$here/data/sample.pcap" -Y 'camtrace.dst.scope == "global"' \
-    -T fields -E separator=' | ' -e _ws.col.Source -e _ws.col.Destination \
-    -e camtrace.dst.asn -e camtrace.dst.as_org -e camtrace.dst.country_iso -e camtrace.dst.city |
+echo "== Who the devices in data/sample.pcap talk to (packets: source -> destination, AS, country, city)"
+tshark -r "$here/data/sample.pcap" -Y 'camtrace.dst.scope == "global"' -T fields \
+    -e _ws.col.Source -e _ws.col.Destination -e camtrace.dst.asn -e camtrace.dst.as_org \
+    -e camtrace.dst.country_iso -e camtrace.dst.city |
+    awk -F '\t' '{printf "%-24s -> %-26s AS%-6s %-18s %-2s %s\n", $1, $2, $3, $4, $5, $6}' |
     sort | uniq -c | sort -rn
