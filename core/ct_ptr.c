@@ -1,0 +1,522 @@
+/* ct_ptr.c - see ct_ptr.h.
+ *
+ * Threads: callers touch only the entry table and the send queue, under
+ * `lock`.  The resolver thread alone touches the c-ares channel: it moves
+ * queued entries into c-ares (never more than `concurrency` in flight),
+ * polls c-ares' sockets plus a wake-up pipe, and records outcomes.  It
+ * never calls into c-ares while holding `lock`, because c-ares may run a
+ * callback (which takes the lock) from inside ares_query().
+ *
+ * Queries are plain DNS PTR questions (ares_query, class IN, type PTR) for
+ * in-addr.arpa / ip6.arpa names: no hosts file, no search list.  Answers
+ * are read by ct_dns_parse_ptr(), not by c-ares, so that what we accept
+ * and how we escape it is ours to define and test.
+ *
+ * ct_ptr_clear() starts a new epoch: answers to questions of an older
+ * epoch still arrive (they hold a slot until then) but are dropped.
+ */
+#include "ct_ptr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ares.h>
+#include <glib-unix.h>
+#include <arpa/nameser.h>
+
+#define DEFAULT_TIMEOUT_MS 2000
+#define DEFAULT_CONCURRENCY 256
+#define MAX_POLL_MS 200
+
+typedef struct {
+    ct_addr addr;
+    ct_ptr_state state;
+    unsigned count;
+    char *name;
+} entry;
+
+typedef struct {
+    ct_ptr *ptr;
+    guint epoch;
+    ct_addr addr;
+} query_token;
+
+struct ct_ptr {
+    GMutex lock;
+    GCond changed;
+    GHashTable *entries; /* ct_addr* -> entry* */
+    GQueue queue;        /* entries waiting to be sent */
+    guint in_flight;     /* inside c-ares, any epoch */
+    guint pending;       /* entries of this epoch in PENDING state */
+    guint concurrency;
+    guint epoch;
+    guint failures_in_row;
+    bool dead;
+    bool stop;
+    guint64 generation, sent, answered, found;
+
+    int wake[2];
+    ares_channel channel;
+    GThread *thread;
+};
+
+static guint
+addr_hash(gconstpointer key)
+{
+    return ct_addr_hash(key);
+}
+
+static gboolean
+addr_equal(gconstpointer a, gconstpointer b)
+{
+    return ct_addr_equal(a, b);
+}
+
+static void
+entry_free(gpointer data)
+{
+    entry *e = data;
+
+    g_free(e->name);
+    g_free(e);
+}
+
+const char *
+ct_ptr_state_name(ct_ptr_state state)
+{
+    static const char *const names[] = {
+        [CT_PTR_UNKNOWN] = "unknown",     [CT_PTR_PENDING] = "pending",
+        [CT_PTR_FOUND] = "found",         [CT_PTR_NXDOMAIN] = "nxdomain",
+        [CT_PTR_NODATA] = "nodata",       [CT_PTR_SERVFAIL] = "servfail",
+        [CT_PTR_TIMEOUT] = "timeout",     [CT_PTR_BAD_ANSWER] = "bad answer",
+        [CT_PTR_SKIPPED] = "skipped",
+    };
+
+    return (size_t)state < G_N_ELEMENTS(names) ? names[state] : "invalid";
+}
+
+static void
+wake_thread(ct_ptr *ptr)
+{
+    static const char byte = 1;
+
+    /* A full pipe already means "wake up": EAGAIN is fine. */
+    if (write(ptr->wake[1], &byte, 1) < 0 && errno != EAGAIN)
+        g_warning("ct_ptr: wake-up pipe: %s", g_strerror(errno));
+}
+
+/* Called with lock held: settle e (of the current epoch) with an outcome. */
+static void
+settle(ct_ptr *ptr, entry *e, ct_ptr_state state)
+{
+    if (e->state == CT_PTR_PENDING)
+        ptr->pending--;
+    e->state = state;
+    ptr->generation++;
+}
+
+/* Called with lock held. */
+static void
+declare_dead(ct_ptr *ptr)
+{
+    entry *e;
+
+    ptr->dead = true;
+    while ((e = g_queue_pop_head(&ptr->queue)) != NULL)
+        settle(ptr, e, CT_PTR_SKIPPED);
+}
+
+static ct_ptr_state
+state_from_status(int status)
+{
+    switch (status) {
+    case ARES_ENOTFOUND:
+        return CT_PTR_NXDOMAIN;
+    case ARES_ENODATA:
+        return CT_PTR_NODATA;
+    case ARES_ESERVFAIL:
+    case ARES_EREFUSED:
+    case ARES_ENOTIMP:
+    case ARES_EFORMERR:
+        return CT_PTR_SERVFAIL;
+    case ARES_ETIMEOUT:
+    case ARES_ECONNREFUSED:
+        return CT_PTR_TIMEOUT;
+    default:
+        return CT_PTR_BAD_ANSWER;
+    }
+}
+
+static void
+on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    query_token *t = arg;
+    ct_ptr *ptr = t->ptr;
+    char qname[CT_DNS_QNAME_MAX];
+    char name[CT_DNS_NAME_MAX + 1] = "";
+    unsigned count = 0;
+    ct_ptr_state state;
+    entry *e;
+
+    (void)timeouts;
+    if (status == ARES_EDESTRUCTION) {
+        g_free(t);
+        return;
+    }
+    if (status == ARES_SUCCESS) {
+        ct_dns_reverse_name(&t->addr, qname);
+        switch (ct_dns_parse_ptr(abuf, alen > 0 ? (size_t)alen : 0, qname, name, &count)) {
+        case CT_DNS_ANSWER_NAME:
+            state = CT_PTR_FOUND;
+            break;
+        case CT_DNS_ANSWER_NODATA:
+            state = CT_PTR_NODATA;
+            break;
+        default:
+            state = CT_PTR_BAD_ANSWER;
+            break;
+        }
+    } else {
+        state = state_from_status(status);
+    }
+
+    g_mutex_lock(&ptr->lock);
+    ptr->in_flight--;
+    e = t->epoch == ptr->epoch ? g_hash_table_lookup(ptr->entries, &t->addr) : NULL;
+    if (e != NULL && e->state == CT_PTR_PENDING) {
+        ptr->answered++;
+        if (state == CT_PTR_FOUND) {
+            e->name = g_strdup(name);
+            e->count = count;
+            ptr->found++;
+        }
+        settle(ptr, e, state);
+        if (state == CT_PTR_TIMEOUT) {
+            if (++ptr->failures_in_row >= CT_PTR_DEAD_AFTER && !ptr->dead)
+                declare_dead(ptr);
+        } else {
+            ptr->failures_in_row = 0;
+        }
+    }
+    g_cond_broadcast(&ptr->changed);
+    g_mutex_unlock(&ptr->lock);
+    g_free(t);
+}
+
+/* Take what may be sent now; called without the lock. */
+static void
+send_queued(ct_ptr *ptr)
+{
+    GPtrArray *batch = g_ptr_array_new();
+    entry *e;
+
+    g_mutex_lock(&ptr->lock);
+    while (ptr->in_flight < ptr->concurrency && (e = g_queue_pop_head(&ptr->queue)) != NULL) {
+        query_token *t = g_new(query_token, 1);
+        t->ptr = ptr;
+        t->epoch = ptr->epoch;
+        t->addr = e->addr;
+        g_ptr_array_add(batch, t);
+        ptr->in_flight++;
+        ptr->sent++;
+    }
+    g_mutex_unlock(&ptr->lock);
+
+    for (guint i = 0; i < batch->len; i++) {
+        query_token *t = g_ptr_array_index(batch, i);
+        char qname[CT_DNS_QNAME_MAX];
+        ct_dns_reverse_name(&t->addr, qname);
+        ares_query(ptr->channel, qname, ns_c_in, ns_t_ptr, on_answer, t);
+    }
+    g_ptr_array_free(batch, TRUE);
+}
+
+static void
+drain_wake(ct_ptr *ptr)
+{
+    char buf[64];
+
+    while (read(ptr->wake[0], buf, sizeof buf) > 0)
+        ;
+}
+
+static gpointer
+resolver_thread(gpointer data)
+{
+    ct_ptr *ptr = data;
+
+    for (;;) {
+        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+        struct pollfd pfd[ARES_GETSOCK_MAXNUM + 1];
+        struct timeval max_tv = {0, MAX_POLL_MS * 1000}, tv, *tvp;
+        nfds_t n = 0;
+        int bits, timeout_ms, ready;
+        bool stop;
+
+        g_mutex_lock(&ptr->lock);
+        stop = ptr->stop;
+        g_mutex_unlock(&ptr->lock);
+        if (stop)
+            break;
+        send_queued(ptr);
+
+        pfd[n].fd = ptr->wake[0];
+        pfd[n++].events = POLLIN;
+        bits = ares_getsock(ptr->channel, socks, ARES_GETSOCK_MAXNUM);
+        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            short events = 0;
+            if (ARES_GETSOCK_READABLE(bits, i))
+                events |= POLLIN;
+            if (ARES_GETSOCK_WRITABLE(bits, i))
+                events |= POLLOUT;
+            if (events == 0)
+                continue;
+            pfd[n].fd = socks[i];
+            pfd[n++].events = events;
+        }
+        tvp = ares_timeout(ptr->channel, &max_tv, &tv);
+        timeout_ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
+
+        ready = poll(pfd, n, timeout_ms);
+        if (ready < 0 && errno != EINTR)
+            g_warning("ct_ptr: poll: %s", g_strerror(errno));
+        if (ready > 0 && (pfd[0].revents & POLLIN))
+            drain_wake(ptr);
+        bool processed = false;
+        for (nfds_t i = 1; ready > 0 && i < n; i++) {
+            if (pfd[i].revents == 0)
+                continue;
+            ares_socket_t r = (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd
+                                                                               : ARES_SOCKET_BAD;
+            ares_socket_t w = (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD;
+            ares_process_fd(ptr->channel, r, w);
+            processed = true;
+        }
+        if (!processed) /* timeouts only */
+            ares_process_fd(ptr->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    }
+    return NULL;
+}
+
+static gsize library_ready;
+
+ct_ptr *
+ct_ptr_new(const ct_ptr_options *options, GError **error)
+{
+    struct ares_options opts;
+    ct_ptr *ptr;
+    int rc;
+
+    if (g_once_init_enter(&library_ready)) {
+        rc = ares_library_init(ARES_LIB_INIT_ALL);
+        g_once_init_leave(&library_ready, rc == ARES_SUCCESS ? 1 : 2);
+    }
+    if (library_ready != 1) {
+        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "c-ares library initialisation failed");
+        return NULL;
+    }
+
+    ptr = g_new0(ct_ptr, 1);
+    g_mutex_init(&ptr->lock);
+    g_cond_init(&ptr->changed);
+    ptr->entries = g_hash_table_new_full(addr_hash, addr_equal, NULL, entry_free);
+    g_queue_init(&ptr->queue);
+    ptr->concurrency = options && options->concurrency ? options->concurrency
+                                                       : DEFAULT_CONCURRENCY;
+    ptr->wake[0] = ptr->wake[1] = -1;
+
+    memset(&opts, 0, sizeof opts);
+    opts.timeout = (int)(options && options->timeout_ms ? options->timeout_ms
+                                                        : DEFAULT_TIMEOUT_MS);
+    /* One try per server keeps a query's cost at timeout_ms per server.
+     * NOCHECKRESP hands SERVFAIL and REFUSED answers to us as such, where
+     * c-ares would otherwise retry and end in a timeout. */
+    opts.tries = 1;
+    opts.flags = ARES_FLAG_NOCHECKRESP;
+    rc = ares_init_options(&ptr->channel, &opts,
+                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS);
+    if (rc != ARES_SUCCESS) {
+        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "c-ares: %s", ares_strerror(rc));
+        ptr->channel = NULL;
+        goto fail;
+    }
+    if (options && options->servers && *options->servers) {
+        rc = ares_set_servers_ports_csv(ptr->channel, options->servers);
+        if (rc != ARES_SUCCESS) {
+            g_set_error(error, CT_ERROR, CT_ERR_INVALID,
+                        "invalid DNS server list \"%s\" (expected IP, IP:port or [IPv6]:port, "
+                        "comma-separated): %s",
+                        options->servers, ares_strerror(rc));
+            goto fail;
+        }
+    }
+    if (!g_unix_open_pipe(ptr->wake, FD_CLOEXEC, NULL) ||
+        fcntl(ptr->wake[0], F_SETFL, O_NONBLOCK) < 0 ||
+        fcntl(ptr->wake[1], F_SETFL, O_NONBLOCK) < 0) {
+        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "cannot create a pipe: %s",
+                    g_strerror(errno));
+        goto fail;
+    }
+    ptr->thread = g_thread_new("camtrace-dns", resolver_thread, ptr);
+    return ptr;
+
+fail:
+    ct_ptr_free(ptr);
+    return NULL;
+}
+
+void
+ct_ptr_free(ct_ptr *ptr)
+{
+    if (ptr == NULL)
+        return;
+    if (ptr->thread != NULL) {
+        g_mutex_lock(&ptr->lock);
+        ptr->stop = true;
+        g_mutex_unlock(&ptr->lock);
+        wake_thread(ptr);
+        g_thread_join(ptr->thread);
+    }
+    if (ptr->channel != NULL)
+        ares_destroy(ptr->channel); /* runs callbacks with ARES_EDESTRUCTION */
+    for (int i = 0; i < 2; i++) {
+        if (ptr->wake[i] >= 0)
+            close(ptr->wake[i]);
+    }
+    g_queue_clear(&ptr->queue);
+    g_hash_table_destroy(ptr->entries);
+    g_cond_clear(&ptr->changed);
+    g_mutex_clear(&ptr->lock);
+    g_free(ptr);
+}
+
+void
+ct_ptr_request(ct_ptr *ptr, const ct_addr *addr)
+{
+    entry *e;
+    bool queued = false;
+
+    g_mutex_lock(&ptr->lock);
+    if (!g_hash_table_contains(ptr->entries, addr)) {
+        e = g_new0(entry, 1);
+        e->addr = *addr;
+        g_hash_table_insert(ptr->entries, &e->addr, e);
+        if (ptr->dead) {
+            e->state = CT_PTR_SKIPPED;
+        } else {
+            e->state = CT_PTR_PENDING;
+            ptr->pending++;
+            g_queue_push_tail(&ptr->queue, e);
+            queued = true;
+        }
+    }
+    g_mutex_unlock(&ptr->lock);
+    if (queued)
+        wake_thread(ptr);
+}
+
+ct_ptr_state
+ct_ptr_get(ct_ptr *ptr, const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1], unsigned *count)
+{
+    ct_ptr_state state;
+    entry *e;
+
+    g_mutex_lock(&ptr->lock);
+    e = g_hash_table_lookup(ptr->entries, addr);
+    state = e ? e->state : CT_PTR_UNKNOWN;
+    if (state == CT_PTR_FOUND) {
+        g_strlcpy(name, e->name, CT_DNS_NAME_MAX + 1);
+        if (count != NULL)
+            *count = e->count;
+    }
+    g_mutex_unlock(&ptr->lock);
+    return state;
+}
+
+/* Called with lock held. */
+static bool
+any_pending(ct_ptr *ptr, const ct_addr *addrs, size_t n)
+{
+    if (addrs == NULL)
+        return ptr->pending > 0;
+    for (size_t i = 0; i < n; i++) {
+        entry *e = g_hash_table_lookup(ptr->entries, &addrs[i]);
+        if (e != NULL && e->state == CT_PTR_PENDING)
+            return true;
+    }
+    return false;
+}
+
+bool
+ct_ptr_wait(ct_ptr *ptr, const ct_addr *addrs, size_t n, guint timeout_ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)timeout_ms * G_TIME_SPAN_MILLISECOND;
+    bool pending;
+
+    g_mutex_lock(&ptr->lock);
+    while ((pending = any_pending(ptr, addrs, n)) && !ptr->dead) {
+        if (!g_cond_wait_until(&ptr->changed, &ptr->lock, end)) {
+            pending = any_pending(ptr, addrs, n);
+            break;
+        }
+    }
+    g_mutex_unlock(&ptr->lock);
+    return !pending;
+}
+
+bool
+ct_ptr_wait_all(ct_ptr *ptr, guint timeout_ms)
+{
+    return ct_ptr_wait(ptr, NULL, 0, timeout_ms);
+}
+
+bool
+ct_ptr_resolver_dead(ct_ptr *ptr)
+{
+    bool dead;
+
+    g_mutex_lock(&ptr->lock);
+    dead = ptr->dead;
+    g_mutex_unlock(&ptr->lock);
+    return dead;
+}
+
+guint64
+ct_ptr_generation(ct_ptr *ptr)
+{
+    guint64 generation;
+
+    g_mutex_lock(&ptr->lock);
+    generation = ptr->generation;
+    g_mutex_unlock(&ptr->lock);
+    return generation;
+}
+
+void
+ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats)
+{
+    g_mutex_lock(&ptr->lock);
+    stats->sent = ptr->sent;
+    stats->answered = ptr->answered;
+    stats->found = ptr->found;
+    stats->pending = ptr->pending;
+    g_mutex_unlock(&ptr->lock);
+}
+
+void
+ct_ptr_clear(ct_ptr *ptr)
+{
+    g_mutex_lock(&ptr->lock);
+    ptr->epoch++;
+    g_queue_clear(&ptr->queue);
+    g_hash_table_remove_all(ptr->entries);
+    ptr->pending = 0;
+    ptr->failures_in_row = 0;
+    ptr->dead = false;
+    ptr->generation++;
+    g_cond_broadcast(&ptr->changed);
+    g_mutex_unlock(&ptr->lock);
+}

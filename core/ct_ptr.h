@@ -1,0 +1,96 @@
+/* ct_ptr.h - reverse DNS (PTR) lookups: concurrent, cached, bounded.
+ *
+ * A ct_ptr owns a c-ares channel driven by its own thread, so callers on
+ * any thread (a GUI's included) only enqueue questions and read results;
+ * nothing but ct_ptr_wait() ever blocks.  Every outcome is cached until
+ * ct_ptr_clear(): names, NXDOMAIN, SERVFAIL and timeouts alike, and an
+ * address already asked for is never asked again.
+ *
+ * A resolver that keeps timing out is declared dead after
+ * CT_PTR_DEAD_AFTER consecutive failures: queued questions are dropped,
+ * new ones are not sent and waits return at once, so a dead server costs
+ * a bounded amount of time however many addresses remain.
+ */
+#ifndef CT_PTR_H
+#define CT_PTR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ct_addr.h"
+#include "ct_dns.h"
+#include "ct_status.h"
+
+G_BEGIN_DECLS
+
+#define CT_PTR_DEAD_AFTER 5
+
+typedef struct ct_ptr ct_ptr;
+
+typedef enum {
+    CT_PTR_UNKNOWN = 0, /* never asked */
+    CT_PTR_PENDING,     /* queued or in flight */
+    CT_PTR_FOUND,       /* name available */
+    CT_PTR_NXDOMAIN,    /* no such name */
+    CT_PTR_NODATA,      /* name exists, no PTR record */
+    CT_PTR_SERVFAIL,    /* server failure or refusal */
+    CT_PTR_TIMEOUT,     /* no answer in time, or no server listening */
+    CT_PTR_BAD_ANSWER,  /* malformed answer */
+    CT_PTR_SKIPPED,     /* not asked: the resolver was declared dead */
+} ct_ptr_state;
+
+typedef struct {
+    /* "IP", "IP:port", "[IPv6]:port", comma-separated; NULL or "" for the
+     * system's resolv.conf. */
+    const char *servers;
+    guint timeout_ms;  /* per query; 0 means 2000 */
+    guint concurrency; /* queries in flight at once; 0 means 256 */
+} ct_ptr_options;
+
+typedef struct {
+    guint64 sent;     /* questions sent */
+    guint64 answered; /* any final outcome, TIMEOUT included */
+    guint64 found;    /* outcomes with a name */
+    guint pending;    /* queued or in flight now */
+} ct_ptr_stats;
+
+/* Start a resolver; NULL with error set if the servers are invalid or
+ * c-ares cannot start. */
+ct_ptr *ct_ptr_new(const ct_ptr_options *options, GError **error);
+void ct_ptr_free(ct_ptr *ptr);
+
+/* Ask for addr's name unless it is known or pending.  Never blocks. */
+void ct_ptr_request(ct_ptr *ptr, const ct_addr *addr);
+
+/* The state of addr.  When FOUND, copies the name (see ct_dns.h for its
+ * form) into name and the number of PTR records into *count, if given. */
+ct_ptr_state ct_ptr_get(ct_ptr *ptr, const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1],
+                        unsigned *count);
+
+/* Block until none of addrs is pending, the resolver is dead, or
+ * timeout_ms have passed.  Returns true when none is pending. */
+bool ct_ptr_wait(ct_ptr *ptr, const ct_addr *addrs, size_t n, guint timeout_ms);
+
+/* Block until nothing at all is pending (same exits as ct_ptr_wait). */
+bool ct_ptr_wait_all(ct_ptr *ptr, guint timeout_ms);
+
+/* True once CT_PTR_DEAD_AFTER questions in a row failed without answer. */
+bool ct_ptr_resolver_dead(ct_ptr *ptr);
+
+/* Counter that grows whenever an outcome arrives: a cheap "anything new?"
+ * test for a display that wants to refresh. */
+guint64 ct_ptr_generation(ct_ptr *ptr);
+
+void ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats);
+
+/* Forget everything (new capture); answers still in flight are dropped
+ * when they arrive.  Also revives a dead resolver. */
+void ct_ptr_clear(ct_ptr *ptr);
+
+/* Short English name of a state ("timeout"). */
+const char *ct_ptr_state_name(ct_ptr_state state);
+
+G_END_DECLS
+
+#endif
