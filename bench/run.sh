@@ -1,0 +1,137 @@
+#!/bin/bash
+# bench/run.sh - CamTrace's benchmark: every scenario side by side with its
+# anchor, in one run, on captures generated here.  Writes bench/RESULTS.md.
+#
+#   bench/run.sh [--packets N] [--runs R]
+#
+# Defaults: 1,000,000 packets with 20,000 public remote addresses (10 %
+# IPv6), 3 runs of each command, interleaved (a b c a b c ...) so that
+# machine noise hits every command alike; we report medians and ratios,
+# never a lone absolute time.  Real GeoLite2 databases are used
+# (tools/fetch-geolite2.sh).
+#
+# Scenario "fields" (per-packet enrichment, -T fields):
+#   a  camtrace src/dst asn, as_org, country, city, lat, lon
+#   b  the same information from Wireshark's built-in ip.geoip/ipv6.geoip
+#      fields, on the same databases (maxmind_db_paths)
+#   c  the same export with enrichment off (plugin disabled, use_geoip off):
+#      identical command lines, so the ratio is the cost of enrichment only
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+packets=1000000
+runs=3
+while [ $# -gt 0 ]; do
+    case $1 in
+    --packets) packets=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    *) echo "usage: $0 [--packets N] [--runs R]" >&2; exit 2 ;;
+    esac
+done
+
+build="$here/build-bench"
+cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
+cmake --build "$build" -j "$(nproc)" --target camtrace ct-pcapgen >/dev/null
+"$here/tools/fetch-geolite2.sh" >/dev/null
+
+work=$(mktemp -d /tmp/camtrace-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/home" "$work/config" "$work/db"
+cp -r "$build/plugins" "$work/plugins"
+cp "$here"/data/maxmind/GeoLite2-ASN.mmdb "$here"/data/maxmind/GeoLite2-City.mmdb "$work/db/"
+echo "\"$work/db\"" >"$work/config/maxmind_db_paths"
+echo "generating $packets packets..." >&2
+"$build/tests/ct-pcapgen" bench --packets "$packets" "$work/capture.pcap" 2>&1 | sed 's/^/  /' >&2
+chmod -R a+rX "$work"
+# Wireshark ignores plugin folders when run as root: run tshark as nobody.
+run_as=()
+if [ "$(id -u)" = 0 ]; then
+    run_as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+    chown -R nobody:nogroup "$work/home" "$work/config"
+fi
+
+# measure NAME CMD...: one timed run; appends "NAME seconds maxrss_kb".
+measure() {
+    local name=$1
+    shift
+    local t="$work/home/time.txt"
+    (cd "$work" && "${run_as[@]}" env -i PATH="$PATH" HOME="$work/home" \
+        WIRESHARK_CONFIG_DIR="$work/config" WIRESHARK_PLUGIN_DIR="$work/plugins" \
+        /usr/bin/time -f "%e %M" -o "$t" "$@" >/dev/null 2>"$work/home/stderr.txt") ||
+        { cat "$work/home/stderr.txt" >&2; echo "$name failed" >&2; exit 1; }
+    echo "$name $(cat "$t")" >>"$work/samples.txt"
+    echo "  $name: $(cat "$t")" >&2
+}
+
+median() { # NAME COLUMN
+    awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/samples.txt" | sort -g |
+        awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+camtrace_prefs=(-o "camtrace.asn_db:$work/db/GeoLite2-ASN.mmdb"
+    -o "camtrace.city_db:$work/db/GeoLite2-City.mmdb")
+fields=()
+for side in src dst; do
+    for f in asn as_org country city lat lon; do fields+=(-e "camtrace.$side.$f"); done
+done
+geoip_fields=()
+for proto in ip ipv6; do
+    for side in src dst; do
+        for f in asnum org country city lat lon; do geoip_fields+=(-e "$proto.geoip.${side}_$f"); done
+    done
+done
+base=(tshark -r capture.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
+no_geoip=(-o ip.use_geoip:FALSE -o ipv6.use_geoip:FALSE)
+
+# sanity: both enrichments must really produce values on this capture.
+check_values() { # LABEL CMD...
+    local label=$1 n
+    shift
+    n=$(cd "$work" && "${run_as[@]}" env -i PATH="$PATH" HOME="$work/home" \
+        WIRESHARK_CONFIG_DIR="$work/config" WIRESHARK_PLUGIN_DIR="$work/plugins" \
+        "$@" -c 2000 | cut -f5- | grep -c '[0-9]' || true)
+    [ "$n" -gt 1000 ] || { echo "$label produced values on only $n of 2000 packets" >&2; exit 1; }
+}
+check_values camtrace "${base[@]}" "${camtrace_prefs[@]}" "${fields[@]}"
+check_values geoip "${base[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
+
+echo "scenario fields: $runs runs each" >&2
+for _ in $(seq "$runs"); do
+    measure fields.a "${base[@]}" "${no_geoip[@]}" "${camtrace_prefs[@]}" "${fields[@]}"
+    measure fields.b "${base[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
+    measure fields.c "${base[@]}" "${no_geoip[@]}" --disable-protocol camtrace "${fields[@]}"
+    measure fields.cb "${base[@]}" "${no_geoip[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
+done
+
+a=$(median fields.a 2); b=$(median fields.b 2); c=$(median fields.c 2); cb=$(median fields.cb 2)
+am=$(median fields.a 3); bm=$(median fields.b 3); cm=$(median fields.c 3)
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+cat >"$here/bench/RESULTS.md" <<RESULTS
+# CamTrace benchmark results
+
+Produced by \`bench/run.sh --packets $packets --runs $runs\` on $(date -u +%Y-%m-%d).
+Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB,
+$(tshark --version 2>/dev/null | head -1 | sed "s/ (Git.*//"), GeoLite2 databases from geolite2@4.0.1.
+Capture: $packets packets, 20,000 public remote addresses (10 % IPv6), from
+\`ct-pcapgen bench\`. Medians of $runs interleaved runs; times are wall-clock
+seconds, memory is peak RSS.
+
+## Per-packet fields (\`tshark -T fields\`)
+
+| Command | Median s | Peak MB |
+| --- | ---: | ---: |
+| a: camtrace src/dst asn, as_org, country, city, lat, lon | $a | $((am / 1024)) |
+| b: built-in \`ip.geoip\`/\`ipv6.geoip\` fields, same databases | $b | $((bm / 1024)) |
+| c: the export of a with enrichment off | $c | $((cm / 1024)) |
+| c_b: the export of b with enrichment off | $cb | |
+
+| Ratio | Value | Target |
+| --- | ---: | ---: |
+| a / c (cost of CamTrace) | $(ratio "$a" "$c") | at most 1.05 |
+| b / c_b (cost of Wireshark's GeoIP) | $(ratio "$b" "$cb") | |
+| a / b | $(ratio "$a" "$b") | |
+RESULTS
+cat "$here/bench/RESULTS.md"
