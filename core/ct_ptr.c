@@ -49,6 +49,7 @@ struct ct_ptr {
     GCond changed;
     GHashTable *entries; /* ct_addr* -> entry* */
     GQueue queue;        /* entries waiting to be sent */
+    GArray *found_order; /* ct_addr of each name found, in arrival order */
     guint in_flight;     /* inside c-ares, any epoch */
     guint pending;       /* entries of this epoch in PENDING state */
     guint concurrency;
@@ -192,6 +193,7 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
             e->name = g_strdup(name);
             e->count = count;
             ptr->found++;
+            g_array_append_val(ptr->found_order, e->addr);
         }
         settle(ptr, e, state);
         if (state == CT_PTR_TIMEOUT) {
@@ -324,6 +326,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     g_cond_init(&ptr->changed);
     ptr->entries = g_hash_table_new_full(addr_hash, addr_equal, NULL, entry_free);
     g_queue_init(&ptr->queue);
+    ptr->found_order = g_array_new(FALSE, FALSE, sizeof(ct_addr));
     ptr->concurrency = options && options->concurrency ? options->concurrency
                                                        : DEFAULT_CONCURRENCY;
     ptr->wake[0] = ptr->wake[1] = -1;
@@ -387,6 +390,7 @@ ct_ptr_free(ct_ptr *ptr)
             close(ptr->wake[i]);
     }
     g_queue_clear(&ptr->queue);
+    g_array_free(ptr->found_order, TRUE);
     g_hash_table_destroy(ptr->entries);
     g_cond_clear(&ptr->changed);
     g_mutex_clear(&ptr->lock);
@@ -506,12 +510,39 @@ ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats)
     g_mutex_unlock(&ptr->lock);
 }
 
+guint
+ct_ptr_take_found(ct_ptr *ptr, guint *cursor, ct_ptr_found_fn fn, gpointer data)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    GArray *addrs = g_array_new(FALSE, FALSE, sizeof(ct_addr));
+    guint n;
+
+    g_mutex_lock(&ptr->lock);
+    if (*cursor > ptr->found_order->len) /* cleared since */
+        *cursor = 0;
+    for (guint i = *cursor; i < ptr->found_order->len; i++) {
+        ct_addr *addr = &g_array_index(ptr->found_order, ct_addr, i);
+        entry *e = g_hash_table_lookup(ptr->entries, addr);
+        g_array_append_val(addrs, *addr);
+        g_ptr_array_add(names, g_strdup(e->name));
+    }
+    *cursor = ptr->found_order->len;
+    g_mutex_unlock(&ptr->lock);
+
+    for (n = 0; n < addrs->len; n++)
+        fn(&g_array_index(addrs, ct_addr, n), g_ptr_array_index(names, n), data);
+    g_ptr_array_free(names, TRUE);
+    g_array_free(addrs, TRUE);
+    return n;
+}
+
 void
 ct_ptr_clear(ct_ptr *ptr)
 {
     g_mutex_lock(&ptr->lock);
     ptr->epoch++;
     g_queue_clear(&ptr->queue);
+    g_array_set_size(ptr->found_order, 0);
     g_hash_table_remove_all(ptr->entries);
     ptr->pending = 0;
     ptr->failures_in_row = 0;

@@ -84,8 +84,16 @@ guint64 ct_ptr_generation(ct_ptr *ptr);
 
 void ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats);
 
+typedef void (*ct_ptr_found_fn)(const ct_addr *addr, const char *name, gpointer data);
+
+/* Call fn for every name found since *cursor (start at 0), in the order
+ * they arrived, and advance *cursor.  fn runs without the resolver's lock.
+ * Returns how many names were passed on. */
+guint ct_ptr_take_found(ct_ptr *ptr, guint *cursor, ct_ptr_found_fn fn, gpointer data);
+
 /* Forget everything (new capture); answers still in flight are dropped
- * when they arrive.  Also revives a dead resolver. */
+ * when they arrive.  Also revives a dead resolver; take_found cursors
+ * start again at 0. */
 void ct_ptr_clear(ct_ptr *ptr);
 
 /* Short English name of a state ("timeout"). */

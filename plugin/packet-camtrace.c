@@ -13,6 +13,13 @@
  * looked up once per capture; databases are opened lazily on first use,
  * which also keeps `tshark -G` free of file access and warnings.
  *
+ * Reverse DNS: a ct_ptr resolver thread answers PTR questions.  tshark
+ * ("sync" mode) waits for the names a packet needs, up to the timeout; the
+ * GUI never waits: names show once they arrive (see refresh_names()).  In
+ * tshark's first pass of -2, and whenever no tree is built, packets only
+ * record their addresses; the first packet that wants names sends all of
+ * them at once, so the second pass finds them answered or in flight.
+ *
  * Which header pair: pinfo->net_src/net_dst as the post-dissector sees
  * them, i.e. the innermost IP header (inner header of a tunnel).  Headers
  * quoted inside ICMP errors do not count: epan dissects them with
@@ -23,6 +30,7 @@
 #define WS_LOG_DOMAIN "camtrace"
 
 #include <wireshark.h>
+#include <epan/addr_resolv.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
@@ -33,9 +41,10 @@
 #include "ct_addr.h"
 #include "ct_config.h"
 #include "ct_enrich.h"
+#include "ct_ptr.h"
 
 typedef struct {
-    int summary, scope, asn, as_org, country_iso, country, region, city, lat, lon, accuracy;
+    int summary, scope, ptr, asn, as_org, country_iso, country, region, city, lat, lon, accuracy;
 } side_fields;
 
 enum { ENABLED_AUTO, ENABLED_ON, ENABLED_OFF };
@@ -43,10 +52,15 @@ enum { ENABLED_AUTO, ENABLED_ON, ENABLED_OFF };
 /* Distinct addresses remembered per capture before the cache starts over
  * (about 200 bytes each). */
 #define CT_MAX_HOSTS (2u * 1024 * 1024)
+/* Addresses recorded for reverse DNS while no tree is built. */
+#define CT_MAX_RECORDED (256u * 1024)
+/* How often the GUI looks for new names. */
+#define CT_REFRESH_MS 250
 
 static int proto_camtrace = -1;
-static side_fields hf_src = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-static side_fields hf_dst = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static side_fields hf_src = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static side_fields hf_dst = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static int hf_ptr = -1;
 static int hf_asn = -1;
 static int hf_as_org = -1;
 static int hf_country_iso = -1;
@@ -59,6 +73,11 @@ static gint ett_side = -1;
 static gint pref_enabled = ENABLED_AUTO;
 static const char *pref_asn_db = "";
 static const char *pref_city_db = "";
+static gboolean pref_ptr = TRUE;
+static gboolean pref_ptr_private = FALSE;
+static const char *pref_dns_servers = "";
+static guint pref_ptr_timeout_ms = 2000;
+static guint pref_ptr_concurrency = 256;
 
 /* Settings resolved from preferences, environment, .env and search. */
 static gboolean settings_dirty = TRUE;
@@ -67,6 +86,18 @@ static gboolean enabled = TRUE;
 static ct_enricher *enricher;
 static char *open_path[2];
 static char *last_warning[2];
+
+/* Reverse DNS state. */
+static gboolean resolver_dirty = TRUE;
+static ct_ptr *resolver;
+static char *resolver_servers; /* as configured, for messages */
+static char *resolver_warning;
+static gboolean dead_warned;
+static gboolean sync_dns;      /* tshark: wait for names */
+static GArray *recorded;       /* ct_addr seen while no tree was built */
+static GHashTable *recorded_set;
+static guint refresh_source;
+static guint found_cursor;
 
 static void
 warn_once(ct_geo_db kind, const char *message)
@@ -156,6 +187,149 @@ ensure_databases(void)
 }
 
 static gboolean
+ptr_wanted(ct_scope scope)
+{
+    if (scope == CT_SCOPE_GLOBAL)
+        return TRUE;
+    return pref_ptr_private && (scope == CT_SCOPE_PRIVATE || scope == CT_SCOPE_LINK_LOCAL ||
+                                scope == CT_SCOPE_UNIQUE_LOCAL);
+}
+
+/* GUI only: hand new names to Wireshark's host table.  That is the public
+ * way to make the packet list redraw (host_name_lookup_process() reports
+ * new resolved objects once a second), and it gives Wireshark's own
+ * address columns the same names when network name resolution is on. */
+static void
+announce_name(const ct_addr *addr, const char *name, gpointer data _U_)
+{
+    if (addr->family == 4) {
+        guint32 v4;
+        memcpy(&v4, addr->bytes, 4);
+        add_ipv4_name(v4, name);
+    } else {
+        ws_in6_addr v6;
+        memcpy(v6.bytes, addr->bytes, 16);
+        add_ipv6_name(&v6, name);
+    }
+}
+
+static gboolean
+refresh_names(gpointer data _U_)
+{
+    if (resolver != NULL)
+        ct_ptr_take_found(resolver, &found_cursor, announce_name, NULL);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+warn_resolver(const char *message)
+{
+    if (g_strcmp0(resolver_warning, message) == 0)
+        return;
+    g_free(resolver_warning);
+    resolver_warning = g_strdup(message);
+    ws_warning("%s", message);
+}
+
+static ct_ptr *
+ensure_resolver(void)
+{
+    ct_ptr_options opts;
+    GError *error = NULL;
+    char *servers;
+
+    if (!resolver_dirty)
+        return resolver;
+    resolver_dirty = FALSE;
+    ct_ptr_free(resolver);
+    resolver = NULL;
+    found_cursor = 0;
+    g_clear_pointer(&resolver_servers, g_free);
+
+    servers = pref_dns_servers && *pref_dns_servers ? g_strdup(pref_dns_servers)
+                                                    : ct_config_get("DNS_RESOLVER", NULL, NULL);
+    opts.servers = servers;
+    opts.timeout_ms = pref_ptr_timeout_ms;
+    opts.concurrency = pref_ptr_concurrency;
+    resolver = ct_ptr_new(&opts, &error);
+    if (resolver == NULL) {
+        char *msg = g_strdup_printf("reverse DNS disabled: %s", error->message);
+        warn_resolver(msg);
+        g_free(msg);
+        g_error_free(error);
+        g_free(servers);
+        return NULL;
+    }
+    resolver_servers = servers ? servers : g_strdup("the system resolver (resolv.conf)");
+    if (!sync_dns && refresh_source == 0)
+        refresh_source = g_timeout_add(CT_REFRESH_MS, refresh_names, NULL);
+    return resolver;
+}
+
+static guint
+addr_hash(gconstpointer key)
+{
+    return ct_addr_hash(key);
+}
+
+static gboolean
+addr_equal(gconstpointer a, gconstpointer b)
+{
+    return ct_addr_equal(a, b);
+}
+
+/* No tree: remember which addresses will want names (tshark only). */
+static void
+record_addresses(const ct_addr *src, const ct_addr *dst)
+{
+    const ct_addr *both[2] = {src, dst};
+
+    if (recorded == NULL) {
+        recorded = g_array_new(FALSE, FALSE, sizeof(ct_addr));
+        recorded_set = g_hash_table_new_full(addr_hash, addr_equal, g_free, NULL);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (recorded->len >= CT_MAX_RECORDED || !ptr_wanted(ct_addr_scope(both[i])) ||
+            g_hash_table_contains(recorded_set, both[i]))
+            continue;
+        g_array_append_val(recorded, *both[i]);
+        g_hash_table_add(recorded_set, g_memdup2(both[i], sizeof(ct_addr)));
+    }
+}
+
+static void
+forget_recorded(void)
+{
+    g_clear_pointer(&recorded_set, g_hash_table_destroy);
+    if (recorded != NULL) {
+        g_array_free(recorded, TRUE);
+        recorded = NULL;
+    }
+}
+
+/* The first packet that wants names asks for every recorded address. */
+static void
+flush_recorded(ct_ptr *ptr)
+{
+    if (recorded == NULL)
+        return;
+    for (guint i = 0; i < recorded->len; i++)
+        ct_ptr_request(ptr, &g_array_index(recorded, ct_addr, i));
+    forget_recorded();
+}
+
+static void
+check_dead(void)
+{
+    if (!dead_warned && ct_ptr_resolver_dead(resolver)) {
+        dead_warned = TRUE;
+        ws_warning("reverse DNS: %s did not answer %d questions in a row; PTR names stay empty "
+                   "for the rest of this capture",
+                   resolver_servers, CT_PTR_DEAD_AFTER);
+    }
+}
+
+static gboolean
 to_ct_addr(const address *in, ct_addr *out)
 {
     if (in->type == AT_IPv4 && in->len == 4)
@@ -190,10 +364,17 @@ add_string(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, const char *value
     }
 }
 
+/* Reverse DNS of one side, as far as it is known now. */
+typedef struct {
+    ct_ptr_state state;
+    unsigned count;
+    char name[CT_DNS_NAME_MAX + 1];
+} side_ptr;
+
 static void
-add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_addr *addr)
+add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *host,
+         const side_ptr *ptr)
 {
-    const ct_host *host = ct_enricher_host(enricher, addr);
     const ct_geo_info *geo = &host->geo;
     proto_item *it;
     proto_tree *st;
@@ -205,6 +386,15 @@ add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_addr *
     st = proto_item_add_subtree(it, ett_side);
 
     add_string(st, hf->scope, -1, tvb, ct_scope_name(host->scope));
+    if (ptr->state == CT_PTR_FOUND) {
+        it = proto_tree_add_string(st, hf->ptr, tvb, 0, 0, ptr->name);
+        proto_item_set_generated(it);
+        if (ptr->count > 1)
+            proto_item_append_text(it, " (first of %u PTR records)", ptr->count);
+        it = proto_tree_add_string(st, hf_ptr, tvb, 0, 0, ptr->name);
+        proto_item_set_generated(it);
+        proto_item_set_hidden(it);
+    }
     if (geo->asn != 0) {
         it = proto_tree_add_uint(st, hf->asn, tvb, 0, 0, geo->asn);
         proto_item_set_generated(it);
@@ -240,27 +430,67 @@ camtrace_wanted(proto_tree *tree)
            proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
 }
 
+/* Names for both sides: asked together; in tshark, waited for. */
+static void
+lookup_names(const ct_host *src, const ct_host *dst, side_ptr *sp, side_ptr *dp)
+{
+    const ct_host *hosts[2] = {src, dst};
+    side_ptr *out[2] = {sp, dp};
+    ct_addr wait_for[2];
+    size_t n = 0;
+    ct_ptr *ptr;
+
+    sp->state = dp->state = CT_PTR_UNKNOWN;
+    if (!pref_ptr || (ptr = ensure_resolver()) == NULL)
+        return;
+    flush_recorded(ptr);
+    for (int i = 0; i < 2; i++) {
+        if (!ptr_wanted(hosts[i]->scope))
+            continue;
+        ct_ptr_request(ptr, &hosts[i]->addr);
+        wait_for[n++] = hosts[i]->addr;
+    }
+    if (n > 0 && sync_dns) {
+        /* c-ares gives up on each server after the timeout; allow for two
+         * servers and scheduling before we give up ourselves. */
+        ct_ptr_wait(ptr, wait_for, n, 2 * pref_ptr_timeout_ms + 500);
+        check_dead();
+    }
+    for (int i = 0; i < 2; i++) {
+        if (ptr_wanted(hosts[i]->scope))
+            out[i]->state = ct_ptr_get(ptr, &hosts[i]->addr, out[i]->name, &out[i]->count);
+    }
+}
+
 static int
 dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     ct_addr src, dst;
+    const ct_host *src_host, *dst_host;
+    side_ptr src_ptr, dst_ptr;
     proto_item *ti;
     proto_tree *ct_tree;
 
-    if (tree == NULL || !camtrace_wanted(tree))
-        return 0;
     if (settings_dirty)
         resolve_settings();
     if (!enabled || !packet_addresses(pinfo, &src, &dst))
         return 0;
+    if (tree == NULL || !camtrace_wanted(tree)) {
+        if (sync_dns && pref_ptr)
+            record_addresses(&src, &dst);
+        return 0;
+    }
     ensure_databases();
     ct_enricher_trim(enricher, CT_MAX_HOSTS);
+    src_host = ct_enricher_host(enricher, &src);
+    dst_host = ct_enricher_host(enricher, &dst);
+    lookup_names(src_host, dst_host, &src_ptr, &dst_ptr);
 
     ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     ct_tree = proto_item_add_subtree(ti, ett_camtrace);
-    add_side(ct_tree, tvb, &hf_src, &src);
-    add_side(ct_tree, tvb, &hf_dst, &dst);
+    add_side(ct_tree, tvb, &hf_src, src_host, &src_ptr);
+    add_side(ct_tree, tvb, &hf_dst, dst_host, &dst_ptr);
     return tvb_captured_length(tvb);
 }
 
@@ -273,6 +503,11 @@ camtrace_init(void)
     g_clear_pointer(&open_path[CT_GEO_DB_ASN], g_free);
     g_clear_pointer(&open_path[CT_GEO_DB_CITY], g_free);
     databases_dirty = TRUE;
+    if (resolver != NULL)
+        ct_ptr_clear(resolver);
+    found_cursor = 0;
+    dead_warned = FALSE;
+    forget_recorded();
 }
 
 static void
@@ -280,11 +515,21 @@ camtrace_prefs_apply(void)
 {
     settings_dirty = TRUE;
     databases_dirty = TRUE;
+    resolver_dirty = TRUE;
 }
 
 static void
 camtrace_shutdown(void)
 {
+    if (refresh_source != 0) {
+        g_source_remove(refresh_source);
+        refresh_source = 0;
+    }
+    ct_ptr_free(resolver);
+    resolver = NULL;
+    forget_recorded();
+    g_clear_pointer(&resolver_servers, g_free);
+    g_clear_pointer(&resolver_warning, g_free);
     ct_enricher_free(enricher);
     enricher = NULL;
     for (int i = 0; i < 2; i++) {
@@ -301,6 +546,9 @@ camtrace_shutdown(void)
         0x0, "The " word " address with its scope, AS and location", HFILL } },    \
     { &var.scope, { Side " scope", "camtrace." side ".scope", FT_STRING, BASE_NONE,  \
         NULL, 0x0, "IANA special-purpose scope of the " word " address", HFILL } },  \
+    { &var.ptr, { Side " PTR", "camtrace." side ".ptr", FT_STRING, BASE_NONE,        \
+        NULL, 0x0, "Reverse DNS name of the " word " address (first PTR record)",    \
+        HFILL } },                                                                    \
     { &var.asn, { Side " ASN", "camtrace." side ".asn", FT_UINT32, BASE_DEC,          \
         NULL, 0x0, "Autonomous system number of the " word " address", HFILL } },    \
     { &var.as_org, { Side " AS organization", "camtrace." side ".as_org", FT_STRING,  \
@@ -331,6 +579,9 @@ proto_register_camtrace(void)
     static hf_register_info hf[] = {
         SIDE_FIELDS(hf_src, "src", "Source", "source"),
         SIDE_FIELDS(hf_dst, "dst", "Destination", "destination"),
+        {&hf_ptr,
+         {"PTR", "camtrace.ptr", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Reverse DNS name of the source or destination address", HFILL}},
         {&hf_asn,
          {"ASN", "camtrace.asn", FT_UINT32, BASE_DEC, NULL, 0x0,
           "Autonomous system number of the source or destination address", HFILL}},
@@ -379,6 +630,31 @@ proto_register_camtrace(void)
         "CamTrace data folder, /usr/share/GeoIP or /var/lib/GeoIP.",
         &pref_city_db, FALSE);
 
+    prefs_register_bool_preference(
+        module, "ptr", "Reverse DNS (PTR) names",
+        "Look up the PTR name of global addresses with CamTrace's own DNS client. The queries "
+        "reveal the addresses to the DNS servers below.",
+        &pref_ptr);
+    prefs_register_bool_preference(
+        module, "ptr_private", "Reverse DNS for private addresses too",
+        "Also look up private, link-local and unique-local addresses (a home router often "
+        "names its devices).",
+        &pref_ptr_private);
+    prefs_register_string_preference(
+        module, "dns_servers", "DNS servers",
+        "Comma-separated IP, IP:port or [IPv6]:port. Empty: DNS_RESOLVER from the "
+        "environment or .env, else the system's resolv.conf.",
+        &pref_dns_servers);
+    prefs_register_uint_preference(module, "ptr_timeout_ms", "PTR timeout (ms)",
+                                   "How long to wait for each DNS server's answer", 10,
+                                   &pref_ptr_timeout_ms);
+    prefs_register_uint_preference(module, "ptr_concurrency", "PTR queries in flight",
+                                   "Most PTR questions outstanding at once", 10,
+                                   &pref_ptr_concurrency);
+
+    /* tshark prints each packet once, so it must wait for names; the GUI
+     * never waits and redraws when they arrive. */
+    sync_dns = g_strcmp0(g_get_prgname(), "tshark") == 0;
     enricher = ct_enricher_new();
     register_postdissector(create_dissector_handle(dissect_camtrace, proto_camtrace));
     register_init_routine(camtrace_init);

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/sandbox.sh"
 
 SAMPLE=sample.pcap
+export CT_DNSD
 FIELDS=(
     camtrace.src.scope camtrace.src.asn camtrace.src.as_org camtrace.src.country_iso
     camtrace.src.country camtrace.src.region camtrace.src.city camtrace.src.lat
@@ -211,6 +212,62 @@ case_disabled() {
     expect_eq "--disable-protocol" "$out" ""
     out=$(ct_tshark -- -r "$SAMPLE" $(with_dbs) -T fields -e camtrace.dst.scope | grep -v '^$' | sort -u | head -1)
     [ -n "$out" ] || ct_fail "control run has no scope values"
+}
+
+ptr_on() {
+    echo -o camtrace.ptr:TRUE -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" \
+        -o camtrace.ptr_timeout_ms:300
+}
+
+# Names from our DNS server, one pass and two passes alike.
+case_ptr() {
+    local out="$CT_SANDBOX/out.txt" two="$CT_SANDBOX/two.txt"
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) $(ptr_on) -T fields -E header=y -e frame.number \
+        -e camtrace.src.ptr -e camtrace.dst.ptr >"$out" 2>"$CT_SANDBOX/err.txt"
+    [ ! -s "$CT_SANDBOX/err.txt" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/err.txt")"
+    ct_check_baseline ptr "$out"
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) $(ptr_on) -2 -T fields -E header=y -e frame.number \
+        -e camtrace.src.ptr -e camtrace.dst.ptr >"$two" 2>/dev/null
+    diff -u "$out" "$two" || ct_fail "-2 gives other names than one pass"
+
+    # Private addresses only on request; DNS_RESOLVER names the server too.
+    out=$(ct_tshark DNS_RESOLVER="127.0.0.1:$CT_DNS_PORT" -- -r "$SAMPLE" -o camtrace.ptr:TRUE \
+        -o camtrace.ptr_private:TRUE -Y 'ip.src == 192.168.1.20' -T fields -e camtrace.src.ptr |
+        sort -u)
+    expect_eq "ptr_private" "$out" "camera.fritz.box"
+    out=$(ct_tshark -- -r "$SAMPLE" $(ptr_on) -Y 'camtrace.ptr contains "1e100"' -T fields \
+        -e frame.number | wc -l)
+    [ "$out" -gt 10 ] || ct_fail "filter on camtrace.ptr selected $out frames"
+    # The details say how many PTR records there were.
+    ct_tshark -- -r "$SAMPLE" $(ptr_on) -O camtrace -Y 'frame.number == 136' |
+        grep -q "Destination PTR: fra24s06-in-x0e.1e100.net (first of 3 PTR records)" ||
+        ct_fail "PTR record count not shown"
+}
+
+# A dead resolver: the run finishes with empty names and one warning.
+case_ptr_dead() {
+    local port out zone="$CT_SANDBOX/silent.zone"
+    port=$(ct_closed_port)
+    out=$(ct_tshark -- -r "$SAMPLE" -o camtrace.ptr:TRUE -o "camtrace.dns_servers:127.0.0.1:$port" \
+        -o camtrace.ptr_timeout_ms:200 -T fields -e camtrace.dst.ptr 2>"$CT_SANDBOX/err.txt" |
+        sort -u)
+    expect_eq "names from a closed port" "$out" ""
+    expect_eq "warnings for a closed port" "$(warnings)" 1
+    grep -q "did not answer" "$CT_SANDBOX/err.txt" || ct_fail "dead-resolver warning"
+
+    echo "* !silent" >"$zone"
+    ct_dnsd_start "$zone"
+    out=$(ct_tshark -- -r "$SAMPLE" $(ptr_on) -2 -T fields -e camtrace.dst.ptr \
+        2>"$CT_SANDBOX/err.txt" | sort -u)
+    expect_eq "names from a silent server" "$out" ""
+    expect_eq "warnings for a silent server" "$(warnings)" 1
+    ct_dnsd_stop
+
+    out=$(ct_tshark -- -r "$SAMPLE" -o camtrace.ptr:TRUE -o "camtrace.dns_servers:not-an-ip" \
+        -T fields -e camtrace.dst.scope 2>"$CT_SANDBOX/err.txt" | grep -c global)
+    [ "$out" -gt 0 ] || ct_fail "a bad server list stopped the other fields"
+    expect_eq "warnings for a bad server list" "$(warnings)" 1
 }
 
 run_case() {

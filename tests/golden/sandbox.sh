@@ -19,11 +19,15 @@ ct_fail() {
 
 ct_sandbox_init() {
     CT_SANDBOX=$(mktemp -d /tmp/camtrace-test.XXXXXX)
-    trap 'rm -rf "$CT_SANDBOX"' EXIT
+    CT_DNSD_PID=""
+    trap 'ct_dnsd_stop; rm -rf "$CT_SANDBOX"' EXIT
     mkdir -p "$CT_SANDBOX/home" "$CT_SANDBOX/config" "$CT_SANDBOX/work" "$CT_SANDBOX/db"
     cp -r "$CT_PLUGIN_DIR" "$CT_SANDBOX/plugins"
     cp "$CT_TEST_DB_DIR"/*.mmdb "$CT_SANDBOX/db/"
     cp "$CT_SOURCE_DIR"/data/*.pcap* "$CT_SANDBOX/work/" 2>/dev/null || true
+    # Reverse DNS is off unless a test turns it on with a server of its own
+    # on loopback: tests never send DNS anywhere else.
+    echo "camtrace.ptr: FALSE" >"$CT_SANDBOX/config/preferences"
     chmod -R a+rX "$CT_SANDBOX"
     if [ "$(id -u)" = 0 ]; then
         CT_RUN_AS="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
@@ -48,6 +52,44 @@ ct_tshark() {
     (cd "$CT_WORK" && $CT_RUN_AS env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
         HOME="$CT_SANDBOX/home" WIRESHARK_CONFIG_DIR="$CT_SANDBOX/config" \
         WIRESHARK_PLUGIN_DIR="$CT_SANDBOX/plugins" "${vars[@]}" tshark "$@")
+}
+
+# ct_dnsd_start ZONE [ARGS...]: our test DNS server on 127.0.0.1, port in
+# $CT_DNS_PORT.  Tests never talk to any other DNS server.
+ct_dnsd_start() {
+    local zone=$1 portfile="$CT_SANDBOX/dnsd.port"
+    shift
+    : >"$portfile"
+    "$CT_DNSD" --port 0 --zone "$zone" "$@" >"$portfile" 2>/dev/null &
+    CT_DNSD_PID=$!
+    for _ in $(seq 100); do
+        [ -s "$portfile" ] && break
+        sleep 0.05
+    done
+    CT_DNS_PORT=$(head -n 1 "$portfile")
+    [ -n "$CT_DNS_PORT" ] || ct_fail "ct-dnsd did not start"
+}
+
+ct_dnsd_stop() {
+    if [ -n "${CT_DNSD_PID:-}" ]; then
+        kill "$CT_DNSD_PID" 2>/dev/null || true
+        wait "$CT_DNSD_PID" 2>/dev/null || true
+        CT_DNSD_PID=""
+    fi
+}
+
+# A port on which nothing listens.
+ct_closed_port() {
+    # ct-dnsd picks a free port and exits; nothing binds it again soon.
+    "$CT_DNSD" --port 0 --zone /dev/null >"$CT_SANDBOX/closed.port" &
+    local pid=$!
+    for _ in $(seq 100); do
+        [ -s "$CT_SANDBOX/closed.port" ] && break
+        sleep 0.05
+    done
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    head -n 1 "$CT_SANDBOX/closed.port"
 }
 
 # A test that silently ran without the plugin would prove nothing.

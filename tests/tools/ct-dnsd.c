@@ -17,8 +17,9 @@
  *   ADDRESS !delay MS NAME        answer after MS milliseconds
  *
  * NAME may contain \DDD (decimal) and \xHH escapes for arbitrary bytes;
- * "." separates labels.  Unknown addresses get NXDOMAIN, or with
- * --synthesize the name "host-A-B-C-D.bench.test" (benchmarks).
+ * "." separates labels.  ADDRESS "*" sets the behaviour for addresses not
+ * listed; without it they get NXDOMAIN, or with --synthesize the name
+ * "host-A-B-C-D.bench.test" (benchmarks).
  * --delay-ms delays every answer.  With --port 0 the server picks a free
  * port and prints it on stdout.  It stops on SIGTERM/SIGINT.
  */
@@ -169,7 +170,10 @@ load_zone(const char *path)
         if (tok == NULL || tok[0] == '#')
             continue;
         memset(z, 0, sizeof *z);
-        reverse_name(tok, z->qname, sizeof z->qname);
+        if (strcmp(tok, "*") == 0)
+            strcpy(z->qname, "*");
+        else
+            reverse_name(tok, z->qname, sizeof z->qname);
         z->act = ACT_NAMES;
         while ((tok = strtok_r(NULL, " \t\r\n", &save)) != NULL) {
             if (strcmp(tok, "!nxdomain") == 0)
@@ -361,6 +365,10 @@ main(int argc, char **argv)
         zone_entry *z = NULL, synth;
         for (int i = 0; i < zone_len && !z; i++) {
             if (strcmp(zone[i].qname, qname) == 0)
+                z = &zone[i];
+        }
+        for (int i = 0; i < zone_len && !z; i++) {
+            if (strcmp(zone[i].qname, "*") == 0)
                 z = &zone[i];
         }
         if (z == NULL && synthesize) {

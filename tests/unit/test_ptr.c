@@ -184,6 +184,17 @@ test_hostile(void)
 }
 
 static void
+count_found(const ct_addr *addr, const char *name, gpointer data)
+{
+    char text[CT_ADDR_STRLEN];
+
+    ct_addr_format(addr, text);
+    g_assert_cmpstr(text, ==, "1.1.1.1");
+    g_assert_cmpstr(name, ==, "one.one.one.one");
+    (*(guint *)data)++;
+}
+
+static void
 test_cache_and_clear(void)
 {
     server s;
@@ -204,6 +215,11 @@ test_cache_and_clear(void)
     g_assert_cmpuint(st.sent, ==, 2); /* each address asked once */
     g_assert_cmpuint(st.found, ==, 1);
     g_assert_cmpuint(st.pending, ==, 0);
+
+    guint cursor = 0, seen = 0;
+    g_assert_cmpuint(ct_ptr_take_found(ptr, &cursor, count_found, &seen), ==, 1);
+    g_assert_cmpuint(seen, ==, 1);
+    g_assert_cmpuint(ct_ptr_take_found(ptr, &cursor, count_found, &seen), ==, 0);
 
     ct_ptr_clear(ptr);
     g_assert_cmpint(ct_ptr_get(ptr, &addr, name, NULL), ==, CT_PTR_UNKNOWN);
