@@ -2,13 +2,21 @@
 # bench/run.sh - CamTrace's benchmark: every scenario side by side with its
 # anchor, in one run, on captures generated here.  Writes bench/RESULTS.md.
 #
-#   bench/run.sh [--packets N] [--runs R]
+#   bench/run.sh [--packets N] [--remotes R] [--runs K]
 #
 # Defaults: 1,000,000 packets with 20,000 public remote addresses (10 %
 # IPv6), 3 runs of each command, interleaved (a b c a b c ...) so that
 # machine noise hits every command alike; we report medians and ratios,
 # never a lone absolute time.  Real GeoLite2 databases are used
 # (tools/fetch-geolite2.sh).
+#
+# Scenario "ptr" (reverse DNS, tshark -2), on a capture of 100,000 packets
+# with the same 20,000 remote addresses, against ct-dnsd answering every
+# PTR question after 20 ms on 127.0.0.1:
+#   a     camtrace.src.ptr/dst.ptr
+#   w     Wireshark's own resolver: -N nN with that server as custom DNS
+#         server (once: it resolves one address at a time)
+#   base  the same export without names
 #
 # Scenario "fields" (per-packet enrichment, -T fields):
 #   a  camtrace src/dst asn, as_org, country, city, lat, lon
@@ -20,12 +28,14 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 packets=1000000
+remotes=20000
 runs=3
 while [ $# -gt 0 ]; do
     case $1 in
     --packets) packets=$2; shift 2 ;;
+    --remotes) remotes=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    *) echo "usage: $0 [--packets N] [--runs R]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--packets N] [--remotes R] [--runs K]" >&2; exit 2 ;;
     esac
 done
 
@@ -40,8 +50,21 @@ mkdir -p "$work/home" "$work/config" "$work/db"
 cp -r "$build/plugins" "$work/plugins"
 cp "$here"/data/maxmind/GeoLite2-ASN.mmdb "$here"/data/maxmind/GeoLite2-City.mmdb "$work/db/"
 echo "\"$work/db\"" >"$work/config/maxmind_db_paths"
+# Reverse DNS stays off unless a scenario points it at our server on
+# loopback: the benchmark sends no DNS anywhere else.
+echo "camtrace.ptr: FALSE" >"$work/config/preferences"
 echo "generating $packets packets..." >&2
-"$build/tests/ct-pcapgen" bench --packets "$packets" "$work/capture.pcap" 2>&1 | sed 's/^/  /' >&2
+"$build/tests/ct-pcapgen" bench --packets "$packets" --remotes "$remotes" "$work/capture.pcap" 2>&1 |
+    sed 's/^/  /' >&2
+"$build/tests/ct-pcapgen" bench --packets 100000 --remotes "$remotes" "$work/ptr.pcap" 2>&1 |
+    sed 's/^/  /' >&2
+cmake --build "$build" --target ct-dnsd >/dev/null
+"$build/tests/ct-dnsd" --port 0 --zone /dev/null --synthesize --delay-ms 20 >"$work/dns.port" &
+dnsd_pid=$!
+trap 'kill $dnsd_pid 2>/dev/null; rm -rf "$work"' EXIT
+sleep 0.5
+dns_port=$(head -n 1 "$work/dns.port")
+echo "\"127.0.0.1\",\"$dns_port\",\"$dns_port\"" >"$work/config/addr_resolve_dns_servers"
 chmod -R a+rX "$work"
 # Wireshark ignores plugin folders when run as root: run tshark as nobody.
 run_as=()
@@ -51,13 +74,14 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # measure NAME CMD...: one timed run; appends "NAME seconds maxrss_kb".
+# With OUT=file, the command's output is kept there.
 measure() {
     local name=$1
     shift
     local t="$work/home/time.txt"
     (cd "$work" && "${run_as[@]}" env -i PATH="$PATH" HOME="$work/home" \
         WIRESHARK_CONFIG_DIR="$work/config" WIRESHARK_PLUGIN_DIR="$work/plugins" \
-        /usr/bin/time -f "%e %M" -o "$t" "$@" >/dev/null 2>"$work/home/stderr.txt") ||
+        /usr/bin/time -f "%e %M" -o "$t" "$@" >"${OUT:-/dev/null}" 2>"$work/home/stderr.txt") ||
         { cat "$work/home/stderr.txt" >&2; echo "$name failed" >&2; exit 1; }
     echo "$name $(cat "$t")" >>"$work/samples.txt"
     echo "  $name: $(cat "$t")" >&2
@@ -105,6 +129,35 @@ for _ in $(seq "$runs"); do
     measure fields.cb "${base[@]}" "${no_geoip[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
 done
 
+# Distinct remote (non-private) addresses that got a name in an output of
+# "src dst src6 dst6 name name ..." columns.
+count_names() {
+    awk -F '\t' '{
+        for (side = 0; side < 2; side++) {
+            addr = $(1 + side) != "" ? $(1 + side) : $(3 + side)
+            name = $(5 + side) != "" ? $(5 + side) : $(7 + side)
+            if (addr ~ /^192\.168\.|^2a02:8108:1:2:/) continue
+            seen[addr] = 1
+            if (name ~ /bench\.test$/) named[addr] = 1
+        }
+    } END { n = 0; for (k in named) n++; t = 0; for (k in seen) t++; print n " of " t }' "$1"
+}
+
+echo "scenario ptr: $runs runs each, Wireshark's resolver once" >&2
+ptr_base=(tshark -2 -r ptr.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
+for _ in $(seq "$runs"); do
+    measure ptr.base "${ptr_base[@]}" --disable-protocol camtrace
+    OUT="$work/home/ptr.a.txt" measure ptr.a "${ptr_base[@]}" "${camtrace_prefs[@]}" \
+        -o camtrace.ptr:TRUE -o "camtrace.dns_servers:127.0.0.1:$dns_port" \
+        -e camtrace.src.ptr -e camtrace.dst.ptr
+done
+OUT="$work/home/ptr.w.txt" measure ptr.w "${ptr_base[@]}" --disable-protocol camtrace -N nN \
+    -o nameres.use_custom_dns_servers:TRUE \
+    -e ip.src_host -e ip.dst_host -e ipv6.src_host -e ipv6.dst_host
+ptr_a=$(median ptr.a 2); ptr_w=$(median ptr.w 2); ptr_base_s=$(median ptr.base 2)
+ptr_a_names=$(count_names "$work/home/ptr.a.txt")
+ptr_w_names=$(count_names "$work/home/ptr.w.txt")
+
 a=$(median fields.a 2); b=$(median fields.b 2); c=$(median fields.c 2); cb=$(median fields.cb 2)
 am=$(median fields.a 3); bm=$(median fields.b 3); cm=$(median fields.c 3)
 
@@ -112,10 +165,10 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 cat >"$here/bench/RESULTS.md" <<RESULTS
 # CamTrace benchmark results
 
-Produced by \`bench/run.sh --packets $packets --runs $runs\` on $(date -u +%Y-%m-%d).
+Produced by \`bench/run.sh --packets $packets --remotes $remotes --runs $runs\` on $(date -u +%Y-%m-%d).
 Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB,
 $(tshark --version 2>/dev/null | head -1 | sed "s/ (Git.*//"), GeoLite2 databases from geolite2@4.0.1.
-Capture: $packets packets, 20,000 public remote addresses (10 % IPv6), from
+Captures: $packets packets (100,000 for reverse DNS), $remotes public remote addresses (10 % IPv6), from
 \`ct-pcapgen bench\`. Medians of $runs interleaved runs; times are wall-clock
 seconds, memory is peak RSS.
 
@@ -133,5 +186,18 @@ seconds, memory is peak RSS.
 | a / c (cost of CamTrace) | $(ratio "$a" "$c") | at most 1.05 |
 | b / c_b (cost of Wireshark's GeoIP) | $(ratio "$b" "$cb") | |
 | a / b | $(ratio "$a" "$b") | |
+
+## Reverse DNS (\`tshark -2\`, $remotes remote addresses, answers after 20 ms)
+
+| Command | Median s | Names for remote addresses |
+| --- | ---: | ---: |
+| a: camtrace.src.ptr/dst.ptr | $ptr_a | $ptr_a_names |
+| w: Wireshark \`-N nN\`, custom DNS server (one run) | $ptr_w | $ptr_w_names |
+| base: the same export without names | $ptr_base_s | |
+
+| Measure | Value | Target |
+| --- | ---: | ---: |
+| time CamTrace's names add (a - base) | $(awk -v a="$ptr_a" -v b="$ptr_base_s" 'BEGIN {printf "%.1f s", a - b}') | at most 3 s |
+| a / w | $(ratio "$ptr_a" "$ptr_w") | |
 RESULTS
 cat "$here/bench/RESULTS.md"

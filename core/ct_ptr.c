@@ -398,8 +398,11 @@ ct_ptr_free(ct_ptr *ptr)
 }
 
 void
-ct_ptr_request(ct_ptr *ptr, const ct_addr *addr)
+ct_ptr_request(ct_ptr *ptr, const ct_addr *seen)
 {
+    /* NAT64 and IPv4-mapped addresses share their IPv4 address's name. */
+    ct_addr eff = ct_addr_effective(seen);
+    const ct_addr *addr = &eff;
     entry *e;
     bool queued = false;
 
@@ -423,13 +426,14 @@ ct_ptr_request(ct_ptr *ptr, const ct_addr *addr)
 }
 
 ct_ptr_state
-ct_ptr_get(ct_ptr *ptr, const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1], unsigned *count)
+ct_ptr_get(ct_ptr *ptr, const ct_addr *seen, char name[CT_DNS_NAME_MAX + 1], unsigned *count)
 {
+    ct_addr eff = ct_addr_effective(seen);
     ct_ptr_state state;
     entry *e;
 
     g_mutex_lock(&ptr->lock);
-    e = g_hash_table_lookup(ptr->entries, addr);
+    e = g_hash_table_lookup(ptr->entries, &eff);
     state = e ? e->state : CT_PTR_UNKNOWN;
     if (state == CT_PTR_FOUND) {
         g_strlcpy(name, e->name, CT_DNS_NAME_MAX + 1);
@@ -447,7 +451,8 @@ any_pending(ct_ptr *ptr, const ct_addr *addrs, size_t n)
     if (addrs == NULL)
         return ptr->pending > 0;
     for (size_t i = 0; i < n; i++) {
-        entry *e = g_hash_table_lookup(ptr->entries, &addrs[i]);
+        ct_addr eff = ct_addr_effective(&addrs[i]);
+        entry *e = g_hash_table_lookup(ptr->entries, &eff);
         if (e != NULL && e->state == CT_PTR_PENDING)
             return true;
     }

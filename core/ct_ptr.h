@@ -6,6 +6,9 @@
  * ct_ptr_clear(): names, NXDOMAIN, SERVFAIL and timeouts alike, and an
  * address already asked for is never asked again.
  *
+ * NAT64 and IPv4-mapped addresses are asked, and cached, as their IPv4
+ * address.
+ *
  * A resolver that keeps timing out is declared dead after
  * CT_PTR_DEAD_AFTER consecutive failures: queued questions are dropped,
  * new ones are not sent and waits return at once, so a dead server costs

@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "camtrace.h"
+#include "printed-fields.h"
 #include "ct_addr.h"
 #include "ct_config.h"
 #include "ct_enrich.h"
@@ -98,6 +99,11 @@ static GArray *recorded;       /* ct_addr seen while no tree was built */
 static GHashTable *recorded_set;
 static guint refresh_source;
 static guint found_cursor;
+
+/* Our fields that this tshark run prints (-T fields -e ...); NULL when
+ * unknown, and then a visible tree gets every field. */
+static GHashTable *printed_hfs;
+static gboolean printed_checked;
 
 static void
 warn_once(ct_geo_db kind, const char *message)
@@ -349,19 +355,46 @@ packet_addresses(packet_info *pinfo, ct_addr *src, ct_addr *dst)
 }
 
 static void
-add_string(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, const char *value)
+find_printed_fields(void)
 {
-    proto_item *it;
+    GHashTable *names = camtrace_printed_fields();
+    void *cookie = NULL;
 
-    if (value == NULL)
+    printed_checked = TRUE;
+    if (names == NULL)
         return;
-    it = proto_tree_add_string(tree, hf, tvb, 0, 0, value);
-    proto_item_set_generated(it);
-    if (alias >= 0) {
-        it = proto_tree_add_string(tree, alias, tvb, 0, 0, value);
-        proto_item_set_generated(it);
-        proto_item_set_hidden(it);
+    printed_hfs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (header_field_info *hfi = proto_get_first_protocol_field(proto_camtrace, &cookie);
+         hfi != NULL; hfi = proto_get_next_protocol_field(proto_camtrace, &cookie)) {
+        if (g_hash_table_contains(names, hfi->abbrev))
+            g_hash_table_add(printed_hfs, GINT_TO_POINTER(hfi->id));
     }
+    g_hash_table_destroy(names);
+}
+
+/* Is this field going to be seen: printed, filtered on, or in a column? */
+static gboolean
+want(proto_tree *tree, int hf)
+{
+    if (PTREE_DATA(tree)->visible && printed_hfs == NULL)
+        return TRUE;
+    return proto_registrar_get_nth(hf)->ref_type != HF_REF_TYPE_NONE ||
+           (printed_hfs != NULL && g_hash_table_contains(printed_hfs, GINT_TO_POINTER(hf)));
+}
+
+/* proto_field_is_referenced() also says yes to every protocol whenever a
+ * display filter is active (fake_protocols off), which would make any -Y
+ * pay for enrichment.  We want: the tree is shown, or one of our fields (or
+ * the protocol itself) is in a filter, column or printed field list. */
+static gboolean
+camtrace_wanted(proto_tree *tree)
+{
+    if (!printed_checked)
+        find_printed_fields();
+    if (PTREE_DATA(tree)->visible && printed_hfs == NULL)
+        return TRUE;
+    return proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE ||
+           (printed_hfs != NULL && g_hash_table_size(printed_hfs) > 0);
 }
 
 /* Reverse DNS of one side, as far as it is known now. */
@@ -372,67 +405,93 @@ typedef struct {
 } side_ptr;
 
 static void
+add_string(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, const char *value)
+{
+    proto_item *it;
+
+    if (value == NULL)
+        return;
+    if (want(tree, hf)) {
+        it = proto_tree_add_string(tree, hf, tvb, 0, 0, value);
+        proto_item_set_generated(it);
+    }
+    if (alias >= 0 && want(tree, alias)) {
+        it = proto_tree_add_string(tree, alias, tvb, 0, 0, value);
+        proto_item_set_generated(it);
+        proto_item_set_hidden(it);
+    }
+}
+
+static void
+add_uint(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, guint32 value)
+{
+    proto_item *it;
+
+    if (want(tree, hf)) {
+        it = proto_tree_add_uint(tree, hf, tvb, 0, 0, value);
+        proto_item_set_generated(it);
+    }
+    if (alias >= 0 && want(tree, alias)) {
+        it = proto_tree_add_uint(tree, alias, tvb, 0, 0, value);
+        proto_item_set_generated(it);
+        proto_item_set_hidden(it);
+    }
+}
+
+static void
+add_double(proto_tree *tree, int hf, tvbuff_t *tvb, double value)
+{
+    if (want(tree, hf))
+        proto_item_set_generated(proto_tree_add_double(tree, hf, tvb, 0, 0, value));
+}
+
+static void
 add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *host,
          const side_ptr *ptr)
 {
     const ct_geo_info *geo = &host->geo;
-    proto_item *it;
-    proto_tree *st;
+    proto_tree *st = tree;
 
     /* The summary heads the side's subtree; as a field its label is only
      * formatted when the tree is printed. */
-    it = proto_tree_add_string(tree, hf->summary, tvb, 0, 0, host->summary);
-    proto_item_set_generated(it);
-    st = proto_item_add_subtree(it, ett_side);
-
+    if (want(tree, hf->summary)) {
+        proto_item *it = proto_tree_add_string(tree, hf->summary, tvb, 0, 0, host->summary);
+        proto_item_set_generated(it);
+        st = proto_item_add_subtree(it, ett_side);
+    }
     add_string(st, hf->scope, -1, tvb, ct_scope_name(host->scope));
     if (ptr->state == CT_PTR_FOUND) {
-        it = proto_tree_add_string(st, hf->ptr, tvb, 0, 0, ptr->name);
-        proto_item_set_generated(it);
-        if (ptr->count > 1)
-            proto_item_append_text(it, " (first of %u PTR records)", ptr->count);
-        it = proto_tree_add_string(st, hf_ptr, tvb, 0, 0, ptr->name);
-        proto_item_set_generated(it);
-        proto_item_set_hidden(it);
+        if (want(st, hf->ptr)) {
+            proto_item *it = proto_tree_add_string(st, hf->ptr, tvb, 0, 0, ptr->name);
+            proto_item_set_generated(it);
+            if (ptr->count > 1)
+                proto_item_append_text(it, " (first of %u PTR records)", ptr->count);
+        }
+        if (want(st, hf_ptr)) {
+            proto_item *it = proto_tree_add_string(st, hf_ptr, tvb, 0, 0, ptr->name);
+            proto_item_set_generated(it);
+            proto_item_set_hidden(it);
+        }
     }
-    if (geo->asn != 0) {
-        it = proto_tree_add_uint(st, hf->asn, tvb, 0, 0, geo->asn);
-        proto_item_set_generated(it);
-        it = proto_tree_add_uint(st, hf_asn, tvb, 0, 0, geo->asn);
-        proto_item_set_generated(it);
-        proto_item_set_hidden(it);
-    }
+    if (geo->asn != 0)
+        add_uint(st, hf->asn, hf_asn, tvb, geo->asn);
     add_string(st, hf->as_org, hf_as_org, tvb, geo->as_org);
     add_string(st, hf->country_iso, hf_country_iso, tvb, geo->country_iso);
     add_string(st, hf->country, hf_country, tvb, geo->country);
     add_string(st, hf->region, -1, tvb, geo->region);
     add_string(st, hf->city, hf_city, tvb, geo->city);
     if (geo->has_location) {
-        it = proto_tree_add_double(st, hf->lat, tvb, 0, 0, geo->latitude);
-        proto_item_set_generated(it);
-        it = proto_tree_add_double(st, hf->lon, tvb, 0, 0, geo->longitude);
-        proto_item_set_generated(it);
+        add_double(st, hf->lat, tvb, geo->latitude);
+        add_double(st, hf->lon, tvb, geo->longitude);
     }
-    if (geo->accuracy_km != 0) {
-        it = proto_tree_add_uint(st, hf->accuracy, tvb, 0, 0, geo->accuracy_km);
-        proto_item_set_generated(it);
-    }
-}
-
-/* proto_field_is_referenced() also says yes to every protocol whenever a
- * display filter is active (fake_protocols off), which would make any -Y
- * pay for enrichment.  We want: the tree is shown, or one of our fields (or
- * the protocol itself) is in a filter, column or -e list. */
-static gboolean
-camtrace_wanted(proto_tree *tree)
-{
-    return PTREE_DATA(tree)->visible ||
-           proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
+    if (geo->accuracy_km != 0)
+        add_uint(st, hf->accuracy, -1, tvb, geo->accuracy_km);
 }
 
 /* Names for both sides: asked together; in tshark, waited for. */
 static void
-lookup_names(const ct_host *src, const ct_host *dst, side_ptr *sp, side_ptr *dp)
+lookup_names(gboolean names_wanted, const ct_host *src, const ct_host *dst, side_ptr *sp,
+             side_ptr *dp)
 {
     const ct_host *hosts[2] = {src, dst};
     side_ptr *out[2] = {sp, dp};
@@ -441,7 +500,7 @@ lookup_names(const ct_host *src, const ct_host *dst, side_ptr *sp, side_ptr *dp)
     ct_ptr *ptr;
 
     sp->state = dp->state = CT_PTR_UNKNOWN;
-    if (!pref_ptr || (ptr = ensure_resolver()) == NULL)
+    if (!pref_ptr || !names_wanted || (ptr = ensure_resolver()) == NULL)
         return;
     flush_recorded(ptr);
     for (int i = 0; i < 2; i++) {
@@ -484,7 +543,8 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     ct_enricher_trim(enricher, CT_MAX_HOSTS);
     src_host = ct_enricher_host(enricher, &src);
     dst_host = ct_enricher_host(enricher, &dst);
-    lookup_names(src_host, dst_host, &src_ptr, &dst_ptr);
+    lookup_names(want(tree, hf_src.ptr) || want(tree, hf_dst.ptr) || want(tree, hf_ptr), src_host,
+                 dst_host, &src_ptr, &dst_ptr);
 
     ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
@@ -532,6 +592,7 @@ camtrace_shutdown(void)
     g_clear_pointer(&resolver_warning, g_free);
     ct_enricher_free(enricher);
     enricher = NULL;
+    g_clear_pointer(&printed_hfs, g_hash_table_destroy);
     for (int i = 0; i < 2; i++) {
         g_clear_pointer(&open_path[i], g_free);
         g_clear_pointer(&last_warning[i], g_free);

@@ -245,6 +245,23 @@ case_ptr() {
         ct_fail "PTR record count not shown"
 }
 
+# PTR questions are sent only when a name will be seen.
+case_ptr_quiet() {
+    local log="$CT_SANDBOX/queries.log" n
+    : >"$log"
+    chmod a+rw "$log"
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone" --log "$log"
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) $(ptr_on) -T fields -e camtrace.dst.asn >/dev/null
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) $(ptr_on) -Y 'camtrace.dst.scope == "global"' >/dev/null
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) $(ptr_on) -2 -T fields -e ip.src >/dev/null
+    expect_eq "questions without a PTR field" "$(wc -l <"$log")" 0
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) $(ptr_on) -T fields -e camtrace.dst.ptr >/dev/null
+    n=$(wc -l <"$log")
+    [ "$n" -gt 5 ] || ct_fail "only $n questions with camtrace.dst.ptr printed"
+    # Each address once, however many packets carry it.
+    expect_eq "repeated questions" "$(sort "$log" | uniq -d | wc -l)" 0
+}
+
 # A dead resolver: the run finishes with empty names and one warning.
 case_ptr_dead() {
     local port out zone="$CT_SANDBOX/silent.zone"
@@ -265,7 +282,8 @@ case_ptr_dead() {
     ct_dnsd_stop
 
     out=$(ct_tshark -- -r "$SAMPLE" -o camtrace.ptr:TRUE -o "camtrace.dns_servers:not-an-ip" \
-        -T fields -e camtrace.dst.scope 2>"$CT_SANDBOX/err.txt" | grep -c global)
+        -T fields -e camtrace.dst.scope -e camtrace.dst.ptr 2>"$CT_SANDBOX/err.txt" |
+        grep -c global)
     [ "$out" -gt 0 ] || ct_fail "a bad server list stopped the other fields"
     expect_eq "warnings for a bad server list" "$(warnings)" 1
 }

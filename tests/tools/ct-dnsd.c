@@ -1,7 +1,7 @@
 /* ct-dnsd - a small DNS server for CamTrace's tests and benchmarks.
  *
  *   ct-dnsd --port N [--bind ADDR] [--zone FILE] [--delay-ms MS]
- *           [--synthesize] [--pidfile FILE]
+ *           [--synthesize] [--pidfile FILE] [--log FILE]
  *
  * Answers PTR questions over UDP on loopback, as told by a zone file, and
  * can misbehave on purpose: delays, silence, garbage, truncation, wrong
@@ -21,7 +21,8 @@
  * listed; without it they get NXDOMAIN, or with --synthesize the name
  * "host-A-B-C-D.bench.test" (benchmarks).
  * --delay-ms delays every answer.  With --port 0 the server picks a free
- * port and prints it on stdout.  It stops on SIGTERM/SIGINT.
+ * port and prints it on stdout.  --log appends each question's name to
+ * FILE.  It stops on SIGTERM/SIGINT.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -266,6 +267,7 @@ int
 main(int argc, char **argv)
 {
     const char *bind_addr = "127.0.0.1", *zone_path = NULL, *pidfile = NULL;
+    FILE *log = NULL;
     int port = 0, delay_ms = 0, fd;
     bool synthesize = false;
     pending_reply *queue = NULL;
@@ -282,11 +284,14 @@ main(int argc, char **argv)
             delay_ms = atoi(argv[++i]);
         else if (strcmp(argv[i], "--pidfile") == 0 && i + 1 < argc)
             pidfile = argv[++i];
-        else if (strcmp(argv[i], "--synthesize") == 0)
+        else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
+            if ((log = fopen(argv[++i], "a")) == NULL)
+                die(argv[i]);
+        } else if (strcmp(argv[i], "--synthesize") == 0)
             synthesize = true;
         else {
             fprintf(stderr, "usage: ct-dnsd --port N [--bind ADDR] [--zone FILE] "
-                            "[--delay-ms MS] [--synthesize] [--pidfile FILE]\n");
+                            "[--delay-ms MS] [--synthesize] [--pidfile FILE] [--log FILE]\n");
             return 2;
         }
     }
@@ -362,6 +367,10 @@ main(int argc, char **argv)
         if (n < 12 || (qend = read_question(in, (size_t)n, qname, sizeof qname)) == 0)
             continue;
 
+        if (log != NULL) {
+            fprintf(log, "%s\n", qname);
+            fflush(log);
+        }
         zone_entry *z = NULL, synth;
         for (int i = 0; i < zone_len && !z; i++) {
             if (strcmp(zone[i].qname, qname) == 0)
@@ -375,10 +384,11 @@ main(int argc, char **argv)
             unsigned a, b, c, d;
             char text[96];
             memset(&synth, 0, sizeof synth);
-            if (sscanf(qname, "%u.%u.%u.%u.in-addr.arpa", &d, &c, &b, &a) == 4)
+            if (strstr(qname, ".in-addr.arpa") &&
+                sscanf(qname, "%u.%u.%u.%u.", &d, &c, &b, &a) == 4)
                 snprintf(text, sizeof text, "host-%u-%u-%u-%u.bench.test", a, b, c, d);
-            else
-                snprintf(text, sizeof text, "host6-%.16s.bench.test", qname);
+            else /* the last 8 nibbles, reversed */
+                snprintf(text, sizeof text, "host6-%.15s.bench.test", qname);
             synth.names[0] = name_to_wire(text, &synth.name_len[0]);
             synth.nnames = 1;
             z = &synth;
