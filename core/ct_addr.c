@@ -47,7 +47,7 @@ static const scope_block ipv6_blocks[] = {
     {{0}, 128, CT_SCOPE_UNSPECIFIED},
     {{[15] = 1}, 128, CT_SCOPE_LOOPBACK},
     {{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, CT_SCOPE_RESERVED}, /* local-use NAT64 */
-    {{0x01, 0x00}, 64, CT_SCOPE_RESERVED},                        /* discard-only */
+    {{0x01, 0x00}, 64, CT_SCOPE_RESERVED},                         /* discard-only */
     {{0x20, 0x01, 0x00, 0x01, [15] = 1}, 128, CT_SCOPE_GLOBAL},    /* PCP anycast */
     {{0x20, 0x01, 0x00, 0x01, [15] = 2}, 128, CT_SCOPE_GLOBAL},    /* TURN anycast */
     {{0x20, 0x01, 0x00, 0x01, [15] = 3}, 128, CT_SCOPE_GLOBAL},    /* DNS-SD SRP anycast */
@@ -132,13 +132,25 @@ ct_addr_hash(const ct_addr *addr)
     return h;
 }
 
+guint
+ct_addr_table_hash(gconstpointer addr)
+{
+    return ct_addr_hash(addr);
+}
+
+gboolean
+ct_addr_table_equal(gconstpointer a, gconstpointer b)
+{
+    return ct_addr_equal(a, b);
+}
+
 ct_addr
 ct_addr_effective(const ct_addr *addr)
 {
     ct_addr out = *addr;
 
-    if (addr->family == 6 && (memcmp(addr->bytes, nat64_prefix, 12) == 0 ||
-                              memcmp(addr->bytes, mapped_prefix, 12) == 0))
+    if (addr->family == 6 &&
+        (memcmp(addr->bytes, nat64_prefix, 12) == 0 || memcmp(addr->bytes, mapped_prefix, 12) == 0))
         ct_addr_from_ipv4(&out, addr->bytes + 12);
     return out;
 }

@@ -50,6 +50,10 @@ void ct_addr_format(const ct_addr *addr, char buf[CT_ADDR_STRLEN]);
 bool ct_addr_equal(const ct_addr *a, const ct_addr *b);
 guint ct_addr_hash(const ct_addr *addr);
 
+/* The same two as GHashFunc / GEqualFunc, for tables keyed by ct_addr*. */
+guint ct_addr_table_hash(gconstpointer addr);
+gboolean ct_addr_table_equal(gconstpointer a, gconstpointer b);
+
 /* The address that identifies the host for scope and lookups: the IPv4
  * address embedded in a NAT64 (64:ff9b::/96, RFC 6052) or IPv4-mapped
  * (::ffff:0:0/96) IPv6 address, else the address itself. */

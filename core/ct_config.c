@@ -12,13 +12,20 @@
 #define CT_DOTENV_MAX (64 * 1024)
 
 static const char *const asn_names[] = {
-    "GeoLite2-ASN.mmdb", "GeoIP2-ISP.mmdb", "dbip-asn-lite.mmdb", NULL,
+    "GeoLite2-ASN.mmdb",
+    "GeoIP2-ISP.mmdb",
+    "dbip-asn-lite.mmdb",
+    NULL,
 };
 
 /* Most detailed first: a City database answers everything a Country one does. */
 static const char *const city_names[] = {
-    "GeoLite2-City.mmdb",    "GeoIP2-City.mmdb",    "dbip-city-lite.mmdb",
-    "GeoLite2-Country.mmdb", "GeoIP2-Country.mmdb", "dbip-country-lite.mmdb",
+    "GeoLite2-City.mmdb",
+    "GeoIP2-City.mmdb",
+    "dbip-city-lite.mmdb",
+    "GeoLite2-Country.mmdb",
+    "GeoIP2-Country.mmdb",
+    "dbip-country-lite.mmdb",
     NULL,
 };
 

@@ -206,7 +206,8 @@ ct_dns_parse_ptr(const uint8_t *msg, size_t len, const char *qname, char name[CT
 
     name[0] = '\0';
     *count = 0;
-    if (msg == NULL || len < DNS_HEADER_LEN || !(msg[2] & 0x80) || !name_from_text(qname, &chain[0]))
+    if (msg == NULL || len < DNS_HEADER_LEN || !(msg[2] & 0x80) ||
+        !name_from_text(qname, &chain[0]))
         return CT_DNS_ANSWER_BAD;
     qdcount = get16(msg + 4);
     ancount = get16(msg + 6);

@@ -13,25 +13,13 @@ struct ct_enricher {
     GStringChunk *summaries;
 };
 
-static guint
-host_hash(gconstpointer key)
-{
-    return ct_addr_hash(key);
-}
-
-static gboolean
-host_equal(gconstpointer a, gconstpointer b)
-{
-    return ct_addr_equal(a, b);
-}
-
 ct_enricher *
 ct_enricher_new(void)
 {
     ct_enricher *e = g_new0(ct_enricher, 1);
 
     e->geo = ct_geo_new();
-    e->hosts = g_hash_table_new_full(host_hash, host_equal, NULL, g_free);
+    e->hosts = g_hash_table_new_full(ct_addr_table_hash, ct_addr_table_equal, NULL, g_free);
     e->summaries = g_string_chunk_new(16 * 1024);
     return e;
 }

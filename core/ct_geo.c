@@ -114,8 +114,8 @@ ct_geo_open(ct_geo *geo, ct_geo_db kind, const char *path, GError **error)
 
     if (stat(path, &st) != 0) {
         int err = errno;
-        g_set_error(error, CT_ERROR, err == ENOENT ? CT_ERR_NOT_FOUND : CT_ERR_UNREADABLE,
-                    "%s: %s", path, g_strerror(err));
+        g_set_error(error, CT_ERROR, err == ENOENT ? CT_ERR_NOT_FOUND : CT_ERR_UNREADABLE, "%s: %s",
+                    path, g_strerror(err));
         return false;
     }
     if (!S_ISREG(st.st_mode)) {
@@ -142,12 +142,10 @@ ct_geo_open(ct_geo *geo, ct_geo_db kind, const char *path, GError **error)
         return false;
     }
     if (!schema_matches(kind, db.metadata.database_type)) {
-        char *type = g_utf8_make_valid(db.metadata.database_type ? db.metadata.database_type
-                                                                 : "(none)",
-                                       64);
+        char *type =
+            g_utf8_make_valid(db.metadata.database_type ? db.metadata.database_type : "(none)", 64);
         g_set_error(error, CT_ERROR, CT_ERR_WRONG_SCHEMA,
-                    "%s: database type \"%s\" is not an %s database", path, type,
-                    kind_names[kind]);
+                    "%s: database type \"%s\" is not an %s database", path, type, kind_names[kind]);
         g_free(type);
         MMDB_close(&db);
         return false;

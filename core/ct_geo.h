@@ -43,8 +43,8 @@ typedef struct {
 ct_geo *ct_geo_new(void);
 void ct_geo_free(ct_geo *geo);
 
-/* Open path as the database of the given kind, replacing any open one.  On failure the kind is left closed and error says
- * which path failed and why (code is a ct_status). */
+/* Open path as the database of the given kind, replacing any open one.  On failure the kind is left
+ * closed and error says which path failed and why (code is a ct_status). */
 bool ct_geo_open(ct_geo *geo, ct_geo_db kind, const char *path, GError **error);
 void ct_geo_close(ct_geo *geo, ct_geo_db kind);
 bool ct_geo_is_open(const ct_geo *geo, ct_geo_db kind);

@@ -64,18 +64,6 @@ struct ct_ptr {
     GThread *thread;
 };
 
-static guint
-addr_hash(gconstpointer key)
-{
-    return ct_addr_hash(key);
-}
-
-static gboolean
-addr_equal(gconstpointer a, gconstpointer b)
-{
-    return ct_addr_equal(a, b);
-}
-
 static void
 entry_free(gpointer data)
 {
@@ -89,10 +77,10 @@ const char *
 ct_ptr_state_name(ct_ptr_state state)
 {
     static const char *const names[] = {
-        [CT_PTR_UNKNOWN] = "unknown",     [CT_PTR_PENDING] = "pending",
-        [CT_PTR_FOUND] = "found",         [CT_PTR_NXDOMAIN] = "nxdomain",
-        [CT_PTR_NODATA] = "nodata",       [CT_PTR_SERVFAIL] = "servfail",
-        [CT_PTR_TIMEOUT] = "timeout",     [CT_PTR_BAD_ANSWER] = "bad answer",
+        [CT_PTR_UNKNOWN] = "unknown", [CT_PTR_PENDING] = "pending",
+        [CT_PTR_FOUND] = "found",     [CT_PTR_NXDOMAIN] = "nxdomain",
+        [CT_PTR_NODATA] = "nodata",   [CT_PTR_SERVFAIL] = "servfail",
+        [CT_PTR_TIMEOUT] = "timeout", [CT_PTR_BAD_ANSWER] = "bad answer",
         [CT_PTR_SKIPPED] = "skipped",
     };
 
@@ -291,8 +279,8 @@ resolver_thread(gpointer data)
         for (nfds_t i = 1; ready > 0 && i < n; i++) {
             if (pfd[i].revents == 0)
                 continue;
-            ares_socket_t r = (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd
-                                                                               : ARES_SOCKET_BAD;
+            ares_socket_t r =
+                (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD;
             ares_socket_t w = (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD;
             ares_process_fd(ptr->channel, r, w);
             processed = true;
@@ -324,16 +312,14 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     ptr = g_new0(ct_ptr, 1);
     g_mutex_init(&ptr->lock);
     g_cond_init(&ptr->changed);
-    ptr->entries = g_hash_table_new_full(addr_hash, addr_equal, NULL, entry_free);
+    ptr->entries = g_hash_table_new_full(ct_addr_table_hash, ct_addr_table_equal, NULL, entry_free);
     g_queue_init(&ptr->queue);
     ptr->found_order = g_array_new(FALSE, FALSE, sizeof(ct_addr));
-    ptr->concurrency = options && options->concurrency ? options->concurrency
-                                                       : DEFAULT_CONCURRENCY;
+    ptr->concurrency = options && options->concurrency ? options->concurrency : DEFAULT_CONCURRENCY;
     ptr->wake[0] = ptr->wake[1] = -1;
 
     memset(&opts, 0, sizeof opts);
-    opts.timeout = (int)(options && options->timeout_ms ? options->timeout_ms
-                                                        : DEFAULT_TIMEOUT_MS);
+    opts.timeout = (int)(options && options->timeout_ms ? options->timeout_ms : DEFAULT_TIMEOUT_MS);
     /* One try per server keeps a query's cost at timeout_ms per server.
      * NOCHECKRESP hands SERVFAIL and REFUSED answers to us as such, where
      * c-ares would otherwise retry and end in a timeout. */
@@ -359,8 +345,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     if (!g_unix_open_pipe(ptr->wake, FD_CLOEXEC, NULL) ||
         fcntl(ptr->wake[0], F_SETFL, O_NONBLOCK) < 0 ||
         fcntl(ptr->wake[1], F_SETFL, O_NONBLOCK) < 0) {
-        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "cannot create a pipe: %s",
-                    g_strerror(errno));
+        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "cannot create a pipe: %s", g_strerror(errno));
         goto fail;
     }
     ptr->thread = g_thread_new("camtrace-dns", resolver_thread, ptr);

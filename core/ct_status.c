@@ -1,6 +1,9 @@
 #include "ct_status.h"
 
+/* The quark string is a name, not an expression. */
+// clang-format off
 G_DEFINE_QUARK(camtrace-error-quark, ct_error)
+// clang-format on
 
 const char *
 ct_strerror(ct_status status)

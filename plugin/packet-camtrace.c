@@ -94,16 +94,25 @@ static ct_ptr *resolver;
 static char *resolver_servers; /* as configured, for messages */
 static char *resolver_warning;
 static gboolean dead_warned;
-static gboolean sync_dns;      /* tshark: wait for names */
-static GArray *recorded;       /* ct_addr seen while no tree was built */
+static gboolean sync_dns; /* tshark: wait for names */
+static GArray *recorded;  /* ct_addr seen while no tree was built */
 static GHashTable *recorded_set;
 static guint refresh_source;
 static guint found_cursor;
 
-/* Our fields that this tshark run prints (-T fields -e ...); NULL when
- * unknown, and then a visible tree gets every field. */
-static GHashTable *printed_hfs;
-static gboolean printed_checked;
+/* Which of our fields will be seen, checked for every field of every
+ * packet, so kept in plain arrays indexed from our first field's id
+ * (proto_register_field_array() numbers one protocol's fields
+ * consecutively).  printed[] comes from tshark's -e list when it has one
+ * (printed_known); ref_type tells about filters and columns. */
+#define CT_MAX_FIELDS 64
+static int hf_first = -1;
+static header_field_info *field_info_of[CT_MAX_FIELDS];
+static gboolean printed[CT_MAX_FIELDS];
+static gboolean printed_known;
+static gboolean any_printed;
+static gboolean fields_checked;
+static gboolean show_all; /* this packet: a visible tree with no -e list */
 
 static void
 warn_once(ct_geo_db kind, const char *message)
@@ -146,8 +155,7 @@ open_database(ct_geo_db kind, const char *pref_value)
     static const char *const variable[] = {"MAXMIND_ASN_DB", "MAXMIND_CITY_DB"};
     static const char *const pref_name[] = {"camtrace.asn_db", "camtrace.city_db"};
     char *user_dir = g_build_filename(g_get_user_data_dir(), "camtrace", NULL);
-    const char *dirs[] = {user_dir, CAMTRACE_DATADIR, "/usr/share/GeoIP", "/var/lib/GeoIP",
-                          NULL};
+    const char *dirs[] = {user_dir, CAMTRACE_DATADIR, "/usr/share/GeoIP", "/var/lib/GeoIP", NULL};
     ct_geo *geo = ct_enricher_geo(enricher);
     ct_source source;
     char *path = ct_config_db_path(kind, pref_value, NULL, dirs, &source);
@@ -272,18 +280,6 @@ ensure_resolver(void)
     return resolver;
 }
 
-static guint
-addr_hash(gconstpointer key)
-{
-    return ct_addr_hash(key);
-}
-
-static gboolean
-addr_equal(gconstpointer a, gconstpointer b)
-{
-    return ct_addr_equal(a, b);
-}
-
 /* No tree: remember which addresses will want names (tshark only). */
 static void
 record_addresses(const ct_addr *src, const ct_addr *dst)
@@ -292,7 +288,7 @@ record_addresses(const ct_addr *src, const ct_addr *dst)
 
     if (recorded == NULL) {
         recorded = g_array_new(FALSE, FALSE, sizeof(ct_addr));
-        recorded_set = g_hash_table_new_full(addr_hash, addr_equal, g_free, NULL);
+        recorded_set = g_hash_table_new_full(ct_addr_table_hash, ct_addr_table_equal, g_free, NULL);
     }
     for (int i = 0; i < 2; i++) {
         if (recorded->len >= CT_MAX_RECORDED || !ptr_wanted(ct_addr_scope(both[i])) ||
@@ -360,26 +356,37 @@ find_printed_fields(void)
     GHashTable *names = camtrace_printed_fields();
     void *cookie = NULL;
 
-    printed_checked = TRUE;
-    if (names == NULL)
-        return;
-    printed_hfs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    fields_checked = TRUE;
     for (header_field_info *hfi = proto_get_first_protocol_field(proto_camtrace, &cookie);
          hfi != NULL; hfi = proto_get_next_protocol_field(proto_camtrace, &cookie)) {
-        if (g_hash_table_contains(names, hfi->abbrev))
-            g_hash_table_add(printed_hfs, GINT_TO_POINTER(hfi->id));
+        if (hf_first < 0 || hfi->id < hf_first)
+            hf_first = hfi->id;
     }
-    g_hash_table_destroy(names);
+    cookie = NULL;
+    for (header_field_info *hfi = proto_get_first_protocol_field(proto_camtrace, &cookie);
+         hfi != NULL; hfi = proto_get_next_protocol_field(proto_camtrace, &cookie)) {
+        guint i = (guint)(hfi->id - hf_first);
+        if (i >= CT_MAX_FIELDS)
+            continue;
+        field_info_of[i] = hfi;
+        printed[i] = names != NULL && g_hash_table_contains(names, hfi->abbrev);
+        any_printed |= printed[i];
+    }
+    printed_known = names != NULL;
+    if (names != NULL)
+        g_hash_table_destroy(names);
 }
 
 /* Is this field going to be seen: printed, filtered on, or in a column? */
 static gboolean
-want(proto_tree *tree, int hf)
+want(int hf)
 {
-    if (PTREE_DATA(tree)->visible && printed_hfs == NULL)
+    guint i = (guint)(hf - hf_first);
+
+    if (show_all)
         return TRUE;
-    return proto_registrar_get_nth(hf)->ref_type != HF_REF_TYPE_NONE ||
-           (printed_hfs != NULL && g_hash_table_contains(printed_hfs, GINT_TO_POINTER(hf)));
+    return i < CT_MAX_FIELDS && field_info_of[i] != NULL &&
+           (printed[i] || field_info_of[i]->ref_type != HF_REF_TYPE_NONE);
 }
 
 /* proto_field_is_referenced() also says yes to every protocol whenever a
@@ -389,12 +396,11 @@ want(proto_tree *tree, int hf)
 static gboolean
 camtrace_wanted(proto_tree *tree)
 {
-    if (!printed_checked)
+    if (!fields_checked)
         find_printed_fields();
-    if (PTREE_DATA(tree)->visible && printed_hfs == NULL)
-        return TRUE;
-    return proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE ||
-           (printed_hfs != NULL && g_hash_table_size(printed_hfs) > 0);
+    show_all = PTREE_DATA(tree)->visible && !printed_known;
+    return show_all || any_printed ||
+           proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
 }
 
 /* Reverse DNS of one side, as far as it is known now. */
@@ -411,11 +417,11 @@ add_string(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, const char *value
 
     if (value == NULL)
         return;
-    if (want(tree, hf)) {
+    if (want(hf)) {
         it = proto_tree_add_string(tree, hf, tvb, 0, 0, value);
         proto_item_set_generated(it);
     }
-    if (alias >= 0 && want(tree, alias)) {
+    if (alias >= 0 && want(alias)) {
         it = proto_tree_add_string(tree, alias, tvb, 0, 0, value);
         proto_item_set_generated(it);
         proto_item_set_hidden(it);
@@ -427,11 +433,11 @@ add_uint(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, guint32 value)
 {
     proto_item *it;
 
-    if (want(tree, hf)) {
+    if (want(hf)) {
         it = proto_tree_add_uint(tree, hf, tvb, 0, 0, value);
         proto_item_set_generated(it);
     }
-    if (alias >= 0 && want(tree, alias)) {
+    if (alias >= 0 && want(alias)) {
         it = proto_tree_add_uint(tree, alias, tvb, 0, 0, value);
         proto_item_set_generated(it);
         proto_item_set_hidden(it);
@@ -441,7 +447,7 @@ add_uint(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, guint32 value)
 static void
 add_double(proto_tree *tree, int hf, tvbuff_t *tvb, double value)
 {
-    if (want(tree, hf))
+    if (want(hf))
         proto_item_set_generated(proto_tree_add_double(tree, hf, tvb, 0, 0, value));
 }
 
@@ -454,20 +460,20 @@ add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *
 
     /* The summary heads the side's subtree; as a field its label is only
      * formatted when the tree is printed. */
-    if (want(tree, hf->summary)) {
+    if (want(hf->summary)) {
         proto_item *it = proto_tree_add_string(tree, hf->summary, tvb, 0, 0, host->summary);
         proto_item_set_generated(it);
         st = proto_item_add_subtree(it, ett_side);
     }
     add_string(st, hf->scope, -1, tvb, ct_scope_name(host->scope));
     if (ptr->state == CT_PTR_FOUND) {
-        if (want(st, hf->ptr)) {
+        if (want(hf->ptr)) {
             proto_item *it = proto_tree_add_string(st, hf->ptr, tvb, 0, 0, ptr->name);
             proto_item_set_generated(it);
             if (ptr->count > 1)
                 proto_item_append_text(it, " (first of %u PTR records)", ptr->count);
         }
-        if (want(st, hf_ptr)) {
+        if (want(hf_ptr)) {
             proto_item *it = proto_tree_add_string(st, hf_ptr, tvb, 0, 0, ptr->name);
             proto_item_set_generated(it);
             proto_item_set_hidden(it);
@@ -543,8 +549,8 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     ct_enricher_trim(enricher, CT_MAX_HOSTS);
     src_host = ct_enricher_host(enricher, &src);
     dst_host = ct_enricher_host(enricher, &dst);
-    lookup_names(want(tree, hf_src.ptr) || want(tree, hf_dst.ptr) || want(tree, hf_ptr), src_host,
-                 dst_host, &src_ptr, &dst_ptr);
+    lookup_names(want(hf_src.ptr) || want(hf_dst.ptr) || want(hf_ptr), src_host, dst_host, &src_ptr,
+                 &dst_ptr);
 
     ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
@@ -592,7 +598,6 @@ camtrace_shutdown(void)
     g_clear_pointer(&resolver_warning, g_free);
     ct_enricher_free(enricher);
     enricher = NULL;
-    g_clear_pointer(&printed_hfs, g_hash_table_destroy);
     for (int i = 0; i < 2; i++) {
         g_clear_pointer(&open_path[i], g_free);
         g_clear_pointer(&last_warning[i], g_free);

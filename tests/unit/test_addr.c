@@ -173,11 +173,11 @@ test_scope_names(void)
 static void
 test_parse_format(void)
 {
-    static const char *const roundtrip[] = {"8.8.8.8", "255.255.255.255", "2001:db8::1",
-                                            "::ffff:1.2.3.4", "fe80::1", "::"};
-    static const char *const invalid[] = {"",          "1.2.3",     "1.2.3.256", "01.2.3.4",
-                                          "1.2.3.4 ",  "::g",       "1:2:3:4:5:6:7:8:9",
-                                          "localhost", "1.2.3.4/24"};
+    static const char *const roundtrip[] = {"8.8.8.8",        "255.255.255.255", "2001:db8::1",
+                                            "::ffff:1.2.3.4", "fe80::1",         "::"};
+    static const char *const invalid[] = {"",          "1.2.3", "1.2.3.256",         "01.2.3.4",
+                                          "1.2.3.4 ",  "::g",   "1:2:3:4:5:6:7:8:9", "localhost",
+                                          "1.2.3.4/24"};
     char buf[CT_ADDR_STRLEN];
     ct_addr addr;
 

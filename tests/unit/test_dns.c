@@ -253,8 +253,8 @@ test_malformed(void)
     m.buf[2] &= 0x7f;
     g_assert_cmpint(parse(&m, name, &count), ==, CT_DNS_ANSWER_BAD);
     /* Answer to another question. */
-    g_assert_cmpint(ct_dns_parse_ptr(good.buf, good.len, "4.4.8.8.in-addr.arpa", name, &count),
-                    ==, CT_DNS_ANSWER_BAD);
+    g_assert_cmpint(ct_dns_parse_ptr(good.buf, good.len, "4.4.8.8.in-addr.arpa", name, &count), ==,
+                    CT_DNS_ANSWER_BAD);
     /* A compression pointer to itself (loop). */
     m = good;
     m.buf[m.len - 12] = 0xc0;
@@ -283,7 +283,8 @@ test_random(void)
         msg m = good;
         int flips = g_rand_int_range(rand, 1, 6);
         for (int i = 0; i < flips; i++)
-            m.buf[g_rand_int_range(rand, 0, (gint32)m.len)] = (guint8)g_rand_int_range(rand, 0, 256);
+            m.buf[g_rand_int_range(rand, 0, (gint32)m.len)] =
+                (guint8)g_rand_int_range(rand, 0, 256);
         m.len = (size_t)g_rand_int_range(rand, 0, (gint32)m.len + 1);
         parse(&m, name, &count);
         g_assert_cmpuint(strlen(name), <=, CT_DNS_NAME_MAX);
