@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -39,7 +40,9 @@ static const char *zone_text =
     "10.0.0.13 !refused\n"
     "10.0.0.14 !delay 300 slow.example\n";
 
-/* The server must not outlive a test that failed half-way. */
+/* The server must not outlive a test that failed half-way.  (The spawn
+ * must not go through an intermediate process, or that one's exit would
+ * fire the signal: hence G_SPAWN_DO_NOT_REAP_CHILD.) */
 static void
 die_with_parent(gpointer data)
 {
@@ -63,9 +66,9 @@ server_start(server *s, const char *zone, const char *extra)
     g_assert_true(g_file_set_contents(zone_path, zone, -1, NULL));
     cmd = g_strdup_printf("%s --port 0 --zone %s %s", dnsd, zone_path, extra ? extra : "");
     g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, NULL));
-    g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-                                           die_with_parent, NULL, &s->pid, NULL, &out_fd, NULL,
-                                           &error));
+    g_assert_true(g_spawn_async_with_pipes(
+        NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent,
+        NULL, &s->pid, NULL, &out_fd, NULL, &error));
     g_assert_no_error(error);
     /* The server prints its port once bound. */
     char buf[16] = {0};
@@ -91,6 +94,7 @@ server_stop(server *s)
     char *zone = g_build_filename(s->dir, "zone", NULL);
 
     kill(s->pid, SIGTERM);
+    waitpid(s->pid, NULL, 0);
     g_spawn_close_pid(s->pid);
     g_unlink(zone);
     g_rmdir(s->dir);
