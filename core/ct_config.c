@@ -158,8 +158,8 @@ ct_config_parse_bool(const char *value, bool *out)
     return false;
 }
 
-char *
-ct_config_find_db(ct_geo_db kind, const char *const *dirs)
+static char *
+find_db(ct_geo_db kind, const char *const *dirs)
 {
     const char *const *names = kind == CT_GEO_DB_ASN ? asn_names : city_names;
 
@@ -190,7 +190,7 @@ ct_config_db_path(ct_geo_db kind, const char *pref_value, const char *dotenv_pat
     if (path == NULL)
         path = ct_config_get(db_variables[kind], dotenv_path, &found);
     if (path == NULL) {
-        path = ct_config_find_db(kind, dirs);
+        path = find_db(kind, dirs);
         found = path ? CT_SOURCE_SEARCH : CT_SOURCE_NONE;
     }
     if (source != NULL)

@@ -46,13 +46,11 @@ char *ct_config_get(const char *key, const char *dotenv_path, ct_source *source)
  * not a boolean. */
 bool ct_config_parse_bool(const char *value, bool *out);
 
-/* Search dirs (NULL-terminated) for the first regular file named like a
- * database of the given kind.  Returns a newly allocated path or NULL. */
-char *ct_config_find_db(ct_geo_db kind, const char *const *dirs);
-
 /* Resolve a database path: pref_value if non-empty, else the environment /
- * .env variable (MAXMIND_ASN_DB or MAXMIND_CITY_DB), else a search of
- * dirs.  Returns a newly allocated path or NULL (nothing found). */
+ * .env variable (MAXMIND_ASN_DB or MAXMIND_CITY_DB), else the first file
+ * in dirs (NULL-terminated) named like a database of that kind
+ * (GeoLite2-ASN.mmdb, GeoLite2-City.mmdb, ...).  Returns a newly allocated path or NULL (nothing
+ * found). */
 char *ct_config_db_path(ct_geo_db kind, const char *pref_value, const char *dotenv_path,
                         const char *const *dirs, ct_source *source);
 

@@ -57,7 +57,7 @@ struct ct_ptr {
     guint failures_in_row;
     bool dead;
     bool stop;
-    guint64 generation, sent, answered, found;
+    guint64 sent, answered, found;
 
     int wake[2];
     ares_channel channel;
@@ -71,20 +71,6 @@ entry_free(gpointer data)
 
     g_free(e->name);
     g_free(e);
-}
-
-const char *
-ct_ptr_state_name(ct_ptr_state state)
-{
-    static const char *const names[] = {
-        [CT_PTR_UNKNOWN] = "unknown", [CT_PTR_PENDING] = "pending",
-        [CT_PTR_FOUND] = "found",     [CT_PTR_NXDOMAIN] = "nxdomain",
-        [CT_PTR_NODATA] = "nodata",   [CT_PTR_SERVFAIL] = "servfail",
-        [CT_PTR_TIMEOUT] = "timeout", [CT_PTR_BAD_ANSWER] = "bad answer",
-        [CT_PTR_SKIPPED] = "skipped",
-    };
-
-    return (size_t)state < G_N_ELEMENTS(names) ? names[state] : "invalid";
 }
 
 static void
@@ -104,7 +90,6 @@ settle(ct_ptr *ptr, entry *e, ct_ptr_state state)
     if (e->state == CT_PTR_PENDING)
         ptr->pending--;
     e->state = state;
-    ptr->generation++;
 }
 
 /* Called with lock held. */
@@ -478,17 +463,6 @@ ct_ptr_resolver_dead(ct_ptr *ptr)
     return dead;
 }
 
-guint64
-ct_ptr_generation(ct_ptr *ptr)
-{
-    guint64 generation;
-
-    g_mutex_lock(&ptr->lock);
-    generation = ptr->generation;
-    g_mutex_unlock(&ptr->lock);
-    return generation;
-}
-
 void
 ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats)
 {
@@ -537,7 +511,6 @@ ct_ptr_clear(ct_ptr *ptr)
     ptr->pending = 0;
     ptr->failures_in_row = 0;
     ptr->dead = false;
-    ptr->generation++;
     g_cond_broadcast(&ptr->changed);
     g_mutex_unlock(&ptr->lock);
 }

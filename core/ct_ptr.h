@@ -81,10 +81,6 @@ bool ct_ptr_wait_all(ct_ptr *ptr, guint timeout_ms);
 /* True once CT_PTR_DEAD_AFTER questions in a row failed without answer. */
 bool ct_ptr_resolver_dead(ct_ptr *ptr);
 
-/* Counter that grows whenever an outcome arrives: a cheap "anything new?"
- * test for a display that wants to refresh. */
-guint64 ct_ptr_generation(ct_ptr *ptr);
-
 void ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats);
 
 typedef void (*ct_ptr_found_fn)(const ct_addr *addr, const char *name, gpointer data);
@@ -98,9 +94,6 @@ guint ct_ptr_take_found(ct_ptr *ptr, guint *cursor, ct_ptr_found_fn fn, gpointer
  * when they arrive.  Also revives a dead resolver; take_found cursors
  * start again at 0. */
 void ct_ptr_clear(ct_ptr *ptr);
-
-/* Short English name of a state ("timeout"). */
-const char *ct_ptr_state_name(ct_ptr_state state);
 
 G_END_DECLS
 
