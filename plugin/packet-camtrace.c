@@ -16,9 +16,10 @@
  * Reverse DNS: a ct_ptr resolver thread answers PTR questions.  tshark
  * ("sync" mode) waits for the names a packet needs, up to the timeout; the
  * GUI never waits: names show once they arrive (see refresh_names()).  In
- * tshark's first pass of -2, and whenever no tree is built, packets only
- * record their addresses; the first packet that wants names sends all of
- * them at once, so the second pass finds them answered or in flight.
+ * tshark's first pass of -2 no tree is built: packets ask without waiting
+ * when PTR fields are printed, else record their addresses for the first
+ * packet that wants names (ask_ahead()), so the second pass finds them
+ * answered or in flight.
  *
  * Which header pair: pinfo->net_src/net_dst as the post-dissector sees
  * them, i.e. the innermost IP header (inner header of a tunnel).  Headers
@@ -111,6 +112,7 @@ static header_field_info *field_info_of[CT_MAX_FIELDS];
 static gboolean printed[CT_MAX_FIELDS];
 static gboolean printed_known;
 static gboolean any_printed;
+static gboolean printed_ptr; /* a PTR field is in tshark's -e list */
 static gboolean fields_checked;
 static gboolean show_all; /* this packet: a visible tree with no -e list */
 
@@ -309,6 +311,29 @@ forget_recorded(void)
     }
 }
 
+/* No tree yet (tshark's first pass of -2, or a run that prints no tree):
+ * when tshark's -e list prints PTR names, ask now without waiting, so the
+ * answers are in by the second pass; otherwise only note the addresses,
+ * for the first packet that turns out to want names. */
+static void find_printed_fields(void);
+
+static void
+ask_ahead(const ct_addr *src, const ct_addr *dst)
+{
+    ct_ptr *ptr;
+
+    if (!fields_checked)
+        find_printed_fields();
+    if (!printed_ptr || (ptr = ensure_resolver()) == NULL) {
+        record_addresses(src, dst);
+        return;
+    }
+    if (ptr_wanted(ct_addr_scope(src)))
+        ct_ptr_request(ptr, src);
+    if (ptr_wanted(ct_addr_scope(dst)))
+        ct_ptr_request(ptr, dst);
+}
+
 /* The first packet that wants names asks for every recorded address. */
 static void
 flush_recorded(ct_ptr *ptr)
@@ -373,8 +398,12 @@ find_printed_fields(void)
         any_printed |= printed[i];
     }
     printed_known = names != NULL;
-    if (names != NULL)
+    if (names != NULL) {
+        printed_ptr = g_hash_table_contains(names, "camtrace.ptr") ||
+                      g_hash_table_contains(names, "camtrace.src.ptr") ||
+                      g_hash_table_contains(names, "camtrace.dst.ptr");
         g_hash_table_destroy(names);
+    }
 }
 
 /* Is this field going to be seen: printed, filtered on, or in a column? */
@@ -542,7 +571,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         return 0;
     if (tree == NULL || !camtrace_wanted(tree)) {
         if (sync_dns && pref_ptr)
-            record_addresses(&src, &dst);
+            ask_ahead(&src, &dst);
         return 0;
     }
     ensure_databases();
