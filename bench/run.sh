@@ -187,6 +187,10 @@ seconds, memory is peak RSS.
 | b / c_b (cost of Wireshark's GeoIP) | $(ratio "$b" "$cb") | |
 | a / b | $(ratio "$a" "$b") | |
 
+a / c misses its target: most of the difference is tshark formatting the
+values it was asked to print; see bench/README.md for the instruction
+counts behind this.
+
 ## Reverse DNS (\`tshark -2\`, $remotes remote addresses, answers after 20 ms)
 
 | Command | Median s | Names for remote addresses |
