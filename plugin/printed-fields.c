@@ -59,8 +59,10 @@ camtrace_printed_fields(void)
                 arg = next; /* skip the value */
         }
     }
+    /* format points into cmdline: decide before freeing it. */
+    gboolean known = restricting_format(format) && g_hash_table_size(fields) > 0;
     g_free(cmdline);
-    if (!restricting_format(format) || g_hash_table_size(fields) == 0) {
+    if (!known) {
         g_hash_table_destroy(fields);
         return NULL;
     }
