@@ -27,44 +27,52 @@ restricting_format(const char *format)
 }
 
 GHashTable *
+camtrace_printed_fields_from_args(int argc, char **argv)
+{
+    GHashTable *fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const char *format = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value;
+
+        if (arg[0] != '-' || arg[1] == '-' || (arg[1] != 'T' && arg[1] != 'e'))
+            continue;
+        if (arg[2] != '\0')
+            value = arg + 2;
+        else if (i + 1 < argc)
+            value = argv[++i];
+        else
+            continue;
+        if (arg[1] == 'T')
+            format = value;
+        else
+            g_hash_table_add(fields, g_strdup(value));
+    }
+    if (!restricting_format(format) || g_hash_table_size(fields) == 0) {
+        g_hash_table_destroy(fields);
+        return NULL;
+    }
+    return fields;
+}
+
+GHashTable *
 camtrace_printed_fields(void)
 {
     char *cmdline = NULL;
     gsize len = 0;
+    GPtrArray *args;
     GHashTable *fields;
-    const char *format = NULL;
 
     if (g_strcmp0(g_get_prgname(), "tshark") != 0 ||
         !g_file_get_contents("/proc/self/cmdline", &cmdline, &len, NULL))
         return NULL;
-    fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    /* Arguments are NUL-separated; the first is the program. */
-    for (const char *arg = cmdline + strlen(cmdline) + 1; arg < cmdline + len;
-         arg += strlen(arg) + 1) {
-        const char *next = arg + strlen(arg) + 1;
-        gboolean has_next = next < cmdline + len;
-        const char *value = NULL;
-
-        if (arg[0] != '-' || arg[1] == '-')
-            continue;
-        if (arg[1] == 'T' || arg[1] == 'e') {
-            value = arg[2] != '\0' ? arg + 2 : (has_next ? next : NULL);
-            if (value == NULL)
-                continue;
-            if (arg[1] == 'T')
-                format = value;
-            else
-                g_hash_table_add(fields, g_strdup(value));
-            if (arg[2] == '\0')
-                arg = next; /* skip the value */
-        }
-    }
-    /* format points into cmdline: decide before freeing it. */
-    gboolean known = restricting_format(format) && g_hash_table_size(fields) > 0;
+    /* Arguments are NUL-terminated strings, one after the other. */
+    args = g_ptr_array_new();
+    for (const char *arg = cmdline; arg < cmdline + len; arg += strlen(arg) + 1)
+        g_ptr_array_add(args, (gpointer)arg);
+    fields = camtrace_printed_fields_from_args((int)args->len, (char **)args->pdata);
+    g_ptr_array_free(args, TRUE);
     g_free(cmdline);
-    if (!known) {
-        g_hash_table_destroy(fields);
-        return NULL;
-    }
     return fields;
 }

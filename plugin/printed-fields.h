@@ -10,4 +10,7 @@
  * g_hash_table_destroy(). */
 GHashTable *camtrace_printed_fields(void);
 
+/* The same from a tshark argument vector (argv[0] is the program). */
+GHashTable *camtrace_printed_fields_from_args(int argc, char **argv);
+
 #endif
