@@ -142,8 +142,9 @@ ct_geo_open(ct_geo *geo, ct_geo_db kind, const char *path, GError **error)
         return false;
     }
     if (!schema_matches(kind, db.metadata.database_type)) {
-        char *type =
-            g_utf8_make_valid(db.metadata.database_type ? db.metadata.database_type : "(none)", 64);
+        /* The type is text from the file: show at most 64 bytes of it. */
+        const char *raw = db.metadata.database_type ? db.metadata.database_type : "(none)";
+        char *type = g_utf8_make_valid(raw, (gssize)strnlen(raw, 64));
         g_set_error(error, CT_ERROR, CT_ERR_WRONG_SCHEMA,
                     "%s: database type \"%s\" is not an %s database", path, type, kind_names[kind]);
         g_free(type);

@@ -228,7 +228,8 @@ resolver_thread(gpointer data)
         struct pollfd pfd[ARES_GETSOCK_MAXNUM + 1];
         struct timeval max_tv = {0, MAX_POLL_MS * 1000}, tv, *tvp;
         nfds_t n = 0;
-        int bits, timeout_ms, ready;
+        unsigned bits;
+        int timeout_ms, ready;
         bool stop;
 
         g_mutex_lock(&ptr->lock);
@@ -240,12 +241,14 @@ resolver_thread(gpointer data)
 
         pfd[n].fd = ptr->wake[0];
         pfd[n++].events = POLLIN;
-        bits = ares_getsock(ptr->channel, socks, ARES_GETSOCK_MAXNUM);
-        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+        /* ARES_GETSOCK_WRITABLE() shifts a signed 1 into the sign bit for
+         * the last socket: test the bits as unsigned instead. */
+        bits = (unsigned)ares_getsock(ptr->channel, socks, ARES_GETSOCK_MAXNUM);
+        for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
             short events = 0;
-            if (ARES_GETSOCK_READABLE(bits, i))
+            if (bits & (1u << i))
                 events |= POLLIN;
-            if (ARES_GETSOCK_WRITABLE(bits, i))
+            if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
                 events |= POLLOUT;
             if (events == 0)
                 continue;

@@ -1,8 +1,10 @@
 #!/bin/sh
-# run-tests.sh - build CamTrace with warnings as errors and run every test.
-# On a machine without the build and test dependencies it installs them
-# first (tools/install-deps.sh).  The build goes to build-test/ so it never
-# disturbs a developer's build/.
+# run-tests.sh - build CamTrace with warnings as errors and run every test,
+# then build it again with AddressSanitizer and UndefinedBehaviorSanitizer
+# and run the tests of the core there (see tests/CMakeLists.txt for why not
+# the golden ones).  On a machine without the build and test dependencies
+# it installs them first (tools/install-deps.sh).  The builds go to
+# build-test/ and build-test-asan/, never disturbing a developer's build/.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${CAMTRACE_TEST_BUILD:-$here/build-test}
@@ -18,3 +20,8 @@ deps_present || "$here/tools/install-deps.sh"
 cmake -S "$here" -B "$build" -DCAMTRACE_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j 2
+
+cmake -S "$here" -B "$build-asan" -DCAMTRACE_WERROR=ON -DCAMTRACE_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=Debug
+cmake --build "$build-asan" -j "$(nproc)"
+ctest --test-dir "$build-asan" --output-on-failure -j 2
