@@ -375,6 +375,14 @@ packet_addresses(packet_info *pinfo, ct_addr *src, ct_addr *dst)
            src->family == dst->family;
 }
 
+static gboolean
+is_printed(int hf)
+{
+    guint i = (guint)(hf - hf_first);
+
+    return i < CT_MAX_FIELDS && printed[i];
+}
+
 static void
 find_printed_fields(void)
 {
@@ -398,12 +406,9 @@ find_printed_fields(void)
         any_printed |= printed[i];
     }
     printed_known = names != NULL;
-    if (names != NULL) {
-        printed_ptr = g_hash_table_contains(names, "camtrace.ptr") ||
-                      g_hash_table_contains(names, "camtrace.src.ptr") ||
-                      g_hash_table_contains(names, "camtrace.dst.ptr");
+    printed_ptr = is_printed(hf_src.ptr) || is_printed(hf_dst.ptr) || is_printed(hf_ptr);
+    if (names != NULL)
         g_hash_table_destroy(names);
-    }
 }
 
 /* Is this field going to be seen: printed, filtered on, or in a column? */
@@ -439,22 +444,24 @@ typedef struct {
     char name[CT_DNS_NAME_MAX + 1];
 } side_ptr;
 
-static void
+/* Returns the item of hf, or NULL when hf is not wanted. */
+static proto_item *
 add_string(proto_tree *tree, int hf, int alias, tvbuff_t *tvb, const char *value)
 {
-    proto_item *it;
+    proto_item *it = NULL;
 
     if (value == NULL)
-        return;
+        return NULL;
     if (want(hf)) {
         it = proto_tree_add_string(tree, hf, tvb, 0, 0, value);
         proto_item_set_generated(it);
     }
     if (alias >= 0 && want(alias)) {
-        it = proto_tree_add_string(tree, alias, tvb, 0, 0, value);
-        proto_item_set_generated(it);
-        proto_item_set_hidden(it);
+        proto_item *hidden = proto_tree_add_string(tree, alias, tvb, 0, 0, value);
+        proto_item_set_generated(hidden);
+        proto_item_set_hidden(hidden);
     }
+    return it;
 }
 
 static void
@@ -496,17 +503,9 @@ add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *
     }
     add_string(st, hf->scope, -1, tvb, ct_scope_name(host->scope));
     if (ptr->state == CT_PTR_FOUND) {
-        if (want(hf->ptr)) {
-            proto_item *it = proto_tree_add_string(st, hf->ptr, tvb, 0, 0, ptr->name);
-            proto_item_set_generated(it);
-            if (ptr->count > 1)
-                proto_item_append_text(it, " (first of %u PTR records)", ptr->count);
-        }
-        if (want(hf_ptr)) {
-            proto_item *it = proto_tree_add_string(st, hf_ptr, tvb, 0, 0, ptr->name);
-            proto_item_set_generated(it);
-            proto_item_set_hidden(it);
-        }
+        proto_item *it = add_string(st, hf->ptr, hf_ptr, tvb, ptr->name);
+        if (it != NULL && ptr->count > 1)
+            proto_item_append_text(it, " (first of %u PTR records)", ptr->count);
     }
     if (geo->asn != 0)
         add_uint(st, hf->asn, hf_asn, tvb, geo->asn);
