@@ -1,0 +1,386 @@
+/* ct_out.c - CSV and JSON Lines writers (see ct_out.h for the guarantees).
+ *
+ * Records go into one growing buffer that is handed to stdio in large
+ * pieces: the flow export and `camtrace` write millions of short cells,
+ * and per-cell fwrite() calls would cost more than the formatting.
+ *
+ * Text cells take a fast path when every byte is printable ASCII with no
+ * character that needs quoting or escaping; anything else is decoded as
+ * UTF-8 one character at a time, so invalid input can never produce
+ * invalid output.
+ *
+ * CSV injection: OWASP's guidance is to prefix cells that start with
+ * '=', '+', '-', '@', TAB or CR with an apostrophe and to quote them;
+ * spreadsheets then show the text instead of evaluating it.  Only text
+ * cells are touched: a negative latitude written by ct_out_double() is a
+ * number, and a spreadsheet reads it as one.
+ */
+#include "ct_out.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#define CT_OUT_FLUSH_AT (64 * 1024)
+
+const char *const ct_out_seed_columns[CT_OUT_SEED_COLUMNS] = {
+    "ts",
+    "proto",
+    "src_ip",
+    "src_port",
+    "dst_ip",
+    "dst_port",
+    "bytes",
+    "pkts",
+    "src_ptr",
+    "src_asn",
+    "src_as_org",
+    "src_country_iso",
+    "src_country_name",
+    "src_region",
+    "src_city",
+    "src_latitude",
+    "src_longitude",
+    "dst_ptr",
+    "dst_asn",
+    "dst_as_org",
+    "dst_country_iso",
+    "dst_country_name",
+    "dst_region",
+    "dst_city",
+    "dst_latitude",
+    "dst_longitude",
+};
+
+struct ct_out {
+    ct_out_format format;
+    FILE *stream;
+    GString *buf;
+    bool first; /* no cell yet in this record */
+    bool failed;
+    int write_errno;
+    int64_t ts_sec; /* second of ts_text */
+    char ts_text[32];
+};
+
+ct_out *
+ct_out_new(ct_out_format format, FILE *stream)
+{
+    ct_out *out = g_new0(ct_out, 1);
+
+    out->format = format;
+    out->stream = stream;
+    out->buf = g_string_sized_new(CT_OUT_FLUSH_AT + 4096);
+    out->ts_sec = INT64_MIN;
+    return out;
+}
+
+static void
+flush_buffer(ct_out *out)
+{
+    if (out->buf->len == 0)
+        return;
+    if (!out->failed && fwrite(out->buf->str, 1, out->buf->len, out->stream) != out->buf->len) {
+        out->failed = true;
+        out->write_errno = errno;
+    }
+    g_string_truncate(out->buf, 0);
+}
+
+bool
+ct_out_finish(ct_out *out, GError **error)
+{
+    flush_buffer(out);
+    if (!out->failed && fflush(out->stream) != 0) {
+        out->failed = true;
+        out->write_errno = errno;
+    }
+    if (out->failed) {
+        g_set_error(error, CT_ERROR, CT_ERR_UNREADABLE, "cannot write the output: %s",
+                    g_strerror(out->write_errno));
+        return false;
+    }
+    return true;
+}
+
+void
+ct_out_free(ct_out *out)
+{
+    if (out == NULL)
+        return;
+    g_string_free(out->buf, TRUE);
+    g_free(out);
+}
+
+ct_out_format
+ct_out_get_format(const ct_out *out)
+{
+    return out->format;
+}
+
+static bool
+is_plain(unsigned char c, ct_out_format format)
+{
+    if (c < 0x20 || c > 0x7e)
+        return false;
+    if (format == CT_OUT_CSV)
+        return c != ',' && c != '"';
+    return c != '"' && c != '\\';
+}
+
+static void
+append_json_string(GString *buf, const char *text, size_t len)
+{
+    const char *end = text + len;
+    const char *p = text;
+
+    g_string_append_c(buf, '"');
+    while (p < end) {
+        const char *run = p;
+        gunichar c;
+
+        while (p < end && is_plain((unsigned char)*p, CT_OUT_JSONL))
+            p++;
+        g_string_append_len(buf, run, p - run);
+        if (p == end)
+            break;
+        c = g_utf8_get_char_validated(p, end - p);
+        if (c == (gunichar)-1 || c == (gunichar)-2) {
+            g_string_append(buf, "\xef\xbf\xbd");
+            p++;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            g_string_append(buf, "\\\"");
+            break;
+        case '\\':
+            g_string_append(buf, "\\\\");
+            break;
+        case '\t':
+            g_string_append(buf, "\\t");
+            break;
+        case '\r':
+            g_string_append(buf, "\\r");
+            break;
+        case '\n':
+            g_string_append(buf, "\\n");
+            break;
+        default:
+            if (c < 0x20)
+                g_string_append(buf, "\xef\xbf\xbd");
+            else
+                g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+        }
+        p = g_utf8_next_char(p);
+    }
+    g_string_append_c(buf, '"');
+}
+
+static bool
+csv_injectable(const char *text, size_t len)
+{
+    return len > 0 && strchr("=+-@\t\r", text[0]) != NULL;
+}
+
+static void
+append_csv_string(GString *buf, const char *text, size_t len)
+{
+    const char *end = text + len;
+    const char *p = text;
+    bool inject = csv_injectable(text, len);
+    bool plain = !inject;
+
+    for (size_t i = 0; plain && i < len; i++)
+        plain = is_plain((unsigned char)text[i], CT_OUT_CSV);
+    if (plain) {
+        g_string_append_len(buf, text, len);
+        return;
+    }
+    /* Quoting a cell that needs none is still valid RFC 4180 and keeps
+     * this path single-pass. */
+    g_string_append_c(buf, '"');
+    if (inject)
+        g_string_append_c(buf, '\'');
+    while (p < end) {
+        gunichar c = g_utf8_get_char_validated(p, end - p);
+
+        if (c == (gunichar)-1 || c == (gunichar)-2) {
+            g_string_append(buf, "\xef\xbf\xbd");
+            p++;
+            continue;
+        }
+        if (c == '"')
+            g_string_append(buf, "\"\"");
+        else if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
+            g_string_append(buf, "\xef\xbf\xbd");
+        else
+            g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+        p = g_utf8_next_char(p);
+    }
+    g_string_append_c(buf, '"');
+}
+
+/* Separator and, for JSON, the key. */
+static void
+begin_cell(ct_out *out, const char *key)
+{
+    if (out->format == CT_OUT_CSV) {
+        if (!out->first)
+            g_string_append_c(out->buf, ',');
+    } else {
+        g_string_append_c(out->buf, out->first ? '{' : ',');
+        append_json_string(out->buf, key, strlen(key));
+        g_string_append_c(out->buf, ':');
+    }
+    out->first = false;
+}
+
+void
+ct_out_header(ct_out *out, const char *const *names, size_t n)
+{
+    if (out->format != CT_OUT_CSV)
+        return;
+    ct_out_begin(out);
+    for (size_t i = 0; i < n; i++)
+        ct_out_string(out, names[i], names[i]);
+    ct_out_end(out);
+}
+
+void
+ct_out_begin(ct_out *out)
+{
+    out->first = true;
+}
+
+void
+ct_out_end(ct_out *out)
+{
+    if (out->format == CT_OUT_CSV) {
+        g_string_append(out->buf, "\r\n");
+    } else {
+        g_string_append(out->buf, out->first ? "{}\n" : "}\n");
+    }
+    if (out->buf->len >= CT_OUT_FLUSH_AT)
+        flush_buffer(out);
+}
+
+void
+ct_out_string_len(ct_out *out, const char *key, const char *text, size_t len)
+{
+    if (text == NULL) {
+        ct_out_null(out, key);
+        return;
+    }
+    begin_cell(out, key);
+    if (out->format == CT_OUT_CSV)
+        append_csv_string(out->buf, text, len);
+    else
+        append_json_string(out->buf, text, len);
+}
+
+void
+ct_out_string(ct_out *out, const char *key, const char *text)
+{
+    ct_out_string_len(out, key, text, text ? strlen(text) : 0);
+}
+
+void
+ct_out_null(ct_out *out, const char *key)
+{
+    begin_cell(out, key);
+    if (out->format == CT_OUT_JSONL)
+        g_string_append(out->buf, "null");
+}
+
+void
+ct_out_uint(ct_out *out, const char *key, uint64_t value)
+{
+    char text[24];
+    size_t n = 0;
+
+    do {
+        text[sizeof text - 1 - n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    begin_cell(out, key);
+    g_string_append_len(out->buf, text + sizeof text - n, (gssize)n);
+}
+
+void
+ct_out_double(ct_out *out, const char *key, double value)
+{
+    char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+    if (!isfinite(value)) {
+        ct_out_null(out, key);
+        return;
+    }
+    /* 15 significant digits read back exactly for the coordinates and
+     * durations written here; 17 always do. */
+    g_ascii_formatd(text, sizeof text, "%.15g", value);
+    if (g_ascii_strtod(text, NULL) != value)
+        g_ascii_formatd(text, sizeof text, "%.17g", value);
+    begin_cell(out, key);
+    g_string_append(out->buf, text);
+}
+
+void
+ct_out_number(ct_out *out, const char *key, const char *text, size_t len)
+{
+    begin_cell(out, key);
+    g_string_append_len(out->buf, text, (gssize)len);
+}
+
+void
+ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec)
+{
+    char text[48];
+
+    /* Flows and records arrive in time order: format each second once. */
+    if (sec != out->ts_sec) {
+        time_t t = (time_t)sec;
+        struct tm tm;
+
+        if (gmtime_r(&t, &tm) == NULL ||
+            strftime(out->ts_text, sizeof out->ts_text, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+            ct_out_null(out, key);
+            return;
+        }
+        out->ts_sec = sec;
+    }
+    g_snprintf(text, sizeof text, "%s.%06uZ", out->ts_text, usec % 1000000u);
+    ct_out_string(out, key, text);
+}
+
+void
+ct_out_host(ct_out *out, ct_out_side side, const ct_host *host, const char *ptr_name)
+{
+    /* Indexes into ct_out_seed_columns: src_ptr is column 8, dst_ptr 17. */
+    const char *const *key = ct_out_seed_columns + (side == CT_OUT_SRC ? 8 : 17);
+    const ct_geo_info *geo = host ? &host->geo : NULL;
+
+    ct_out_string(out, key[0], ptr_name);
+    if (geo == NULL) {
+        for (int i = 1; i < 9; i++)
+            ct_out_null(out, key[i]);
+        return;
+    }
+    if (geo->asn != 0)
+        ct_out_uint(out, key[1], geo->asn);
+    else
+        ct_out_null(out, key[1]);
+    ct_out_string(out, key[2], geo->as_org);
+    ct_out_string(out, key[3], geo->country_iso);
+    ct_out_string(out, key[4], geo->country);
+    ct_out_string(out, key[5], geo->region);
+    ct_out_string(out, key[6], geo->city);
+    if (geo->has_location) {
+        ct_out_double(out, key[7], geo->latitude);
+        ct_out_double(out, key[8], geo->longitude);
+    } else {
+        ct_out_null(out, key[7]);
+        ct_out_null(out, key[8]);
+    }
+}

@@ -1,0 +1,85 @@
+/* ct_out.h - records out: CSV (RFC 4180) or JSON Lines, safe to share.
+ *
+ * One ct_out writes a stream of records, each a sequence of named cells,
+ * to a FILE through its own buffer.  The same calls make either format:
+ * CSV ignores the names (the caller writes cells in the order of the
+ * header), JSON Lines writes one object per line with the names as keys.
+ *
+ * What the reader of the output can rely on:
+ * - CSV follows RFC 4180: CRLF line ends, a cell is quoted when it holds
+ *   a comma, quote, CR or LF, and quotes inside are doubled.
+ * - CSV is safe to open in a spreadsheet: a text cell that starts with
+ *   '=', '+', '-', '@', TAB or CR gets a leading apostrophe and quotes
+ *   (OWASP "CSV Injection"), so it is shown as text and never evaluated.
+ *   Numbers are written by the number calls and are never altered.
+ * - Text is valid UTF-8 without NUL or other C0 controls (TAB, CR and LF
+ *   excepted in CSV): invalid bytes and controls become U+FFFD.
+ * - JSON Lines: one JSON object per line (RFC 8259), absent values null.
+ */
+#ifndef CT_OUT_H
+#define CT_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ct_enrich.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    CT_OUT_CSV = 0,
+    CT_OUT_JSONL,
+} ct_out_format;
+
+typedef struct ct_out ct_out;
+
+/* The seed's 26 columns, in order: the first columns of the flow export
+ * and the columns of `camtrace --csv`. */
+#define CT_OUT_SEED_COLUMNS 26
+extern const char *const ct_out_seed_columns[CT_OUT_SEED_COLUMNS];
+
+/* Write to stream (not closed by ct_out_free). */
+ct_out *ct_out_new(ct_out_format format, FILE *stream);
+
+/* Flush and free; false with error set if any write failed. */
+bool ct_out_finish(ct_out *out, GError **error);
+void ct_out_free(ct_out *out);
+
+ct_out_format ct_out_get_format(const ct_out *out);
+
+/* CSV: writes the header line; JSON Lines: nothing. */
+void ct_out_header(ct_out *out, const char *const *names, size_t n);
+
+void ct_out_begin(ct_out *out);
+void ct_out_end(ct_out *out);
+
+/* Cells.  key is the JSON name (ignored by CSV).  NULL text is absent:
+ * an empty cell, or null. */
+void ct_out_string(ct_out *out, const char *key, const char *text);
+void ct_out_string_len(ct_out *out, const char *key, const char *text, size_t len);
+void ct_out_null(ct_out *out, const char *key);
+void ct_out_uint(ct_out *out, const char *key, uint64_t value);
+/* Shortest text that reads back as value; not finite is absent. */
+void ct_out_double(ct_out *out, const char *key, double value);
+/* A number already in JSON number syntax (RFC 8259 section 6), or the
+ * literal true / false: written as it is. */
+void ct_out_number(ct_out *out, const char *key, const char *text, size_t len);
+/* A point in time as ISO 8601 UTC with microseconds:
+ * "2026-11-27T17:19:57.123456Z". */
+void ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec);
+
+typedef enum {
+    CT_OUT_SRC = 0,
+    CT_OUT_DST,
+} ct_out_side;
+
+/* The nine enrichment cells of one side, as in the seed: <side>_ptr,
+ * _asn, _as_org, _country_iso, _country_name, _region, _city, _latitude,
+ * _longitude.  host may be NULL (all absent); ptr_name NULL when unknown. */
+void ct_out_host(ct_out *out, ct_out_side side, const ct_host *host, const char *ptr_name);
+
+G_END_DECLS
+
+#endif
