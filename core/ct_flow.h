@@ -1,0 +1,75 @@
+/* ct_flow.h - bidirectional flows: packets and bytes each way.
+ *
+ * A flow is keyed by IP protocol and both endpoints: address and port for
+ * TCP, UDP and SCTP packets that carry their header, address only for
+ * ICMP and everything else.  The same flow is found from either
+ * direction.  Its initiator (the "src" side) is the sender of the first
+ * packet seen, unless TCP handshake packets say otherwise: the sender of a
+ * SYN, or the receiver of a SYN-ACK, is the initiator (the first such
+ * packet decides).
+ */
+#ifndef CT_FLOW_H
+#define CT_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ct_addr.h"
+
+G_BEGIN_DECLS
+
+typedef struct ct_flow_table ct_flow_table;
+
+enum {
+    CT_FLOW_TCP_SYN = 0x02,
+    CT_FLOW_TCP_ACK = 0x10,
+};
+
+/* One packet, as the caller's dissector saw it. */
+typedef struct {
+    int64_t sec; /* capture time */
+    uint32_t usec;
+    ct_addr src, dst;
+    uint8_t proto;  /* IP protocol number */
+    bool has_ports; /* TCP, UDP or SCTP header present */
+    uint16_t sport, dport;
+    bool has_icmp; /* ICMP or ICMPv6 header present */
+    uint8_t icmp_type, icmp_code;
+    uint8_t tcp_flags; /* CT_FLOW_TCP_* bits */
+    uint32_t bytes;    /* frame length */
+} ct_flow_packet;
+
+/* A flow as reported, oriented from its initiator. */
+typedef struct {
+    ct_addr src, dst;
+    uint8_t proto;
+    bool has_ports;
+    uint16_t sport, dport;
+    bool has_icmp; /* type and code of the flow's first ICMP packet */
+    uint8_t icmp_type, icmp_code;
+    int64_t first_sec, last_sec; /* earliest and latest packet times */
+    uint32_t first_usec, last_usec;
+    uint64_t src_pkts, src_bytes, dst_pkts, dst_bytes;
+} ct_flow;
+
+ct_flow_table *ct_flow_table_new(void);
+void ct_flow_table_free(ct_flow_table *table);
+
+/* Count pkt in its flow; true when the packet started a new flow. */
+bool ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt);
+
+/* Number of flows, and flow i (0 .. size-1) in the order of each flow's
+ * first packet, copied into *flow. */
+uint64_t ct_flow_table_size(const ct_flow_table *table);
+void ct_flow_table_get(const ct_flow_table *table, uint64_t i, ct_flow *flow);
+
+/* Forget every flow. */
+void ct_flow_table_clear(ct_flow_table *table);
+
+/* Lower-case IANA keyword of an IP protocol number ("tcp", "udp",
+ * "icmp", "ipv6-icmp" is written "icmpv6" as Wireshark does), or NULL. */
+const char *ct_flow_proto_name(uint8_t proto);
+
+G_END_DECLS
+
+#endif
