@@ -190,19 +190,20 @@ append_csv_string(GString *buf, const char *text, size_t len)
     const char *end = text + len;
     const char *p = text;
     bool inject = csv_injectable(text, len);
-    bool plain = !inject;
+    bool quote = inject;
+    bool plain = true;
 
-    for (size_t i = 0; plain && i < len; i++)
-        plain = is_plain((unsigned char)text[i], CT_OUT_CSV);
-    if (plain) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
+        plain &= c >= 0x20 && c <= 0x7e;
+    }
+    if (plain && !quote) {
         g_string_append_len(buf, text, len);
         return;
     }
-    /* Quoting a cell that needs none is still valid RFC 4180 and keeps
-     * this path single-pass. */
-    g_string_append_c(buf, '"');
-    if (inject)
-        g_string_append_c(buf, '\'');
+    if (quote)
+        g_string_append(buf, inject ? "\"'" : "\"");
     while (p < end) {
         gunichar c = g_utf8_get_char_validated(p, end - p);
 
@@ -219,7 +220,8 @@ append_csv_string(GString *buf, const char *text, size_t len)
             g_string_append_len(buf, p, g_utf8_next_char(p) - p);
         p = g_utf8_next_char(p);
     }
-    g_string_append_c(buf, '"');
+    if (quote)
+        g_string_append_c(buf, '"');
 }
 
 /* Separator and, for JSON, the key. */
