@@ -564,9 +564,12 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     proto_item *ti;
     proto_tree *ct_tree;
 
+    if (!packet_addresses(pinfo, &src, &dst))
+        return 0;
+    camtrace_flows_tap(pinfo, &src, &dst);
     if (settings_dirty)
         resolve_settings();
-    if (!enabled || !packet_addresses(pinfo, &src, &dst))
+    if (!enabled)
         return 0;
     if (tree == NULL || !camtrace_wanted(tree)) {
         if (sync_dns && pref_ptr)
@@ -586,6 +589,46 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     add_side(ct_tree, tvb, &hf_src, src_host, &src_ptr);
     add_side(ct_tree, tvb, &hf_dst, dst_host, &dst_ptr);
     return tvb_captured_length(tvb);
+}
+
+ct_enricher *
+camtrace_enricher(void)
+{
+    if (settings_dirty)
+        resolve_settings();
+    if (!enabled)
+        return NULL;
+    ensure_databases();
+    return enricher;
+}
+
+void
+camtrace_ptr_ask(const ct_addr *addr)
+{
+    ct_ptr *ptr;
+
+    if (settings_dirty)
+        resolve_settings();
+    if (enabled && pref_ptr && ptr_wanted(ct_addr_scope(addr)) && (ptr = ensure_resolver()) != NULL)
+        ct_ptr_request(ptr, addr);
+}
+
+void
+camtrace_ptr_settle(void)
+{
+    if (resolver == NULL || !pref_ptr)
+        return;
+    /* As for one packet (see lookup_names()): every question has had its
+     * full timeout once this returns. */
+    ct_ptr_wait_all(resolver, 2 * pref_ptr_timeout_ms + 500);
+    check_dead();
+}
+
+gboolean
+camtrace_ptr_name(const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1])
+{
+    return resolver != NULL && pref_ptr && ptr_wanted(ct_addr_scope(addr)) &&
+           ct_ptr_get(resolver, addr, name, NULL) == CT_PTR_FOUND;
 }
 
 static void
@@ -750,6 +793,7 @@ proto_register_camtrace(void)
      * never waits and redraws when they arrive. */
     sync_dns = g_strcmp0(g_get_prgname(), "tshark") == 0;
     enricher = ct_enricher_new();
+    camtrace_flows_register();
     register_postdissector(create_dissector_handle(dissect_camtrace, proto_camtrace));
     register_init_routine(camtrace_init);
     register_shutdown_routine(camtrace_shutdown);

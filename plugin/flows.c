@@ -1,0 +1,421 @@
+/* flows.c - the flow export: `tshark -q -z camtrace,flows[,csv|jsonl][,FILTER]`.
+ *
+ * The post-dissector hands every IP packet to the "camtrace" tap (only
+ * while a flow export listens), described as a ct_flow_packet: the
+ * innermost IP header pair that the camtrace fields describe, its
+ * protocol, and ports or ICMP type when the transport header belongs to
+ * that IP header.  The listener counts packets into a ct_flow_table and,
+ * when a flow appears, asks for the PTR names of both ends without
+ * waiting; at the end of the run it waits once for the names still
+ * outstanding and writes one enriched row per flow.
+ *
+ * Which transport header: pinfo->ptype and ports are whatever the last
+ * transport dissector set, which for an ICMP error is the quoted packet
+ * and for a tunnel may be the outer header.  So the layers of the packet
+ * are walked: the last IP layer before any ICMP layer is the innermost
+ * header (the one in pinfo->net_src/net_dst), and the first layer after
+ * it that is not an IPv6 extension header or AH is its payload.
+ *
+ * TCP handshake flags (to find the initiator) are not in packet_info;
+ * each export also listens to the "tcp" tap, which runs before ours for
+ * the same packet, and keeps the SYNs of the current frame.
+ */
+#define WS_LOG_DOMAIN "camtrace"
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/proto_data.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+#include <epan/dissectors/packet-icmp.h>
+#include <epan/dissectors/packet-tcp.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "camtrace.h"
+#include "ct_communityid.h"
+#include "ct_flow.h"
+#include "ct_out.h"
+
+#define CLI_PREFIX "camtrace,flows"
+
+static int camtrace_tap = -1;
+
+/* Protocol ids, looked up on first use (other protocols register after
+ * us). */
+static gboolean ids_known;
+static int proto_ip, proto_ipv6, proto_icmp, proto_icmpv6, proto_tcp, proto_udp, proto_sctp,
+    proto_ah;
+
+/* The SYN or SYN-ACK segments of the frame being tapped. */
+typedef struct {
+    ct_addr src, dst;
+    guint16 sport, dport;
+    guint8 flags;
+} tcp_mark;
+
+typedef struct {
+    ct_flow_table *flows;
+    ct_out_format format;
+    guint32 marks_frame;
+    GArray *marks;
+} flows_export;
+
+/* The columns after the seed's 26. */
+static const char *const extra_columns[] = {
+    "end_ts",    "duration_s", "src_pkts",  "src_bytes",    "dst_pkts",
+    "dst_bytes", "src_scope",  "dst_scope", "community_id",
+};
+
+static void
+find_protocol_ids(void)
+{
+    ids_known = TRUE;
+    proto_ip = proto_get_id_by_filter_name("ip");
+    proto_ipv6 = proto_get_id_by_filter_name("ipv6");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    proto_udp = proto_get_id_by_filter_name("udp");
+    proto_sctp = proto_get_id_by_filter_name("sctp");
+    proto_ah = proto_get_id_by_filter_name("ah");
+}
+
+static gboolean
+is_extension_header(int id)
+{
+    const char *name;
+
+    if (id == proto_ah)
+        return TRUE;
+    name = proto_get_protocol_filter_name(id);
+    return name != NULL && strncmp(name, "ipv6.", 5) == 0;
+}
+
+/* IPv6 does not record the final next-header value; name the common
+ * payloads that Wireshark dissects. */
+static guint8
+ipv6_payload_number(int id)
+{
+    static const struct {
+        const char *name;
+        guint8 number;
+    } known[] = {
+        {"udplite", 136}, {"dccp", 33},  {"esp", 50},   {"gre", 47},   {"ospf", 89},
+        {"pim", 103},     {"vrrp", 112}, {"eigrp", 88}, {"l2tp", 115}, {"etherip", 97},
+    };
+    const char *name = proto_get_protocol_filter_name(id);
+
+    for (size_t i = 0; name != NULL && i < G_N_ELEMENTS(known); i++) {
+        if (strcmp(name, known[i].name) == 0)
+            return known[i].number;
+    }
+    return 255; /* IANA "Reserved": not known */
+}
+
+/* Fills the protocol, ports and ICMP type of pkt from pinfo's layers. */
+static void
+describe_transport(packet_info *pinfo, ct_flow_packet *pkt)
+{
+    guint n = 1, ip_layer = 0;
+    int ip_id = -1, payload = -1;
+
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f != NULL;
+         f = wmem_list_frame_next(f), n++) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+
+        if (id == proto_ip || id == proto_ipv6) {
+            ip_layer = n;
+            ip_id = id;
+            payload = -1;
+        } else if (ip_layer != 0 && payload < 0 && !is_extension_header(id)) {
+            payload = id;
+            if (id == proto_icmp || id == proto_icmpv6)
+                break; /* what follows is the quoted packet */
+        }
+    }
+
+    if (payload == proto_tcp || payload == proto_udp || payload == proto_sctp) {
+        port_type expect = payload == proto_tcp ? PT_TCP : payload == proto_udp ? PT_UDP : PT_SCTP;
+        pkt->proto = payload == proto_tcp ? 6 : payload == proto_udp ? 17 : 132;
+        if (pinfo->ptype == expect) {
+            pkt->has_ports = true;
+            pkt->sport = (guint16)pinfo->srcport;
+            pkt->dport = (guint16)pinfo->destport;
+        }
+    } else if (payload >= 0 && (payload == proto_icmp || payload == proto_icmpv6)) {
+        const icmp_info_t *icmp = p_get_proto_data(wmem_file_scope(), pinfo, payload, 0);
+        pkt->proto = payload == proto_icmp ? 1 : 58;
+        if (icmp != NULL) {
+            pkt->has_icmp = true;
+            pkt->icmp_type = icmp->type;
+            pkt->icmp_code = icmp->code;
+        }
+    } else if (ip_id == proto_ip) {
+        /* packet-ip.c stores the protocol number under its layer. */
+        pkt->proto =
+            (guint8)GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_ip, ip_layer));
+    } else {
+        pkt->proto = payload >= 0 ? ipv6_payload_number(payload) : 255;
+    }
+}
+
+void
+camtrace_flows_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst)
+{
+    ct_flow_packet *pkt;
+
+    if (!have_tap_listener(camtrace_tap))
+        return;
+    if (!ids_known)
+        find_protocol_ids();
+    pkt = wmem_new0(pinfo->pool, ct_flow_packet);
+    pkt->src = *src;
+    pkt->dst = *dst;
+    pkt->sec = (gint64)pinfo->abs_ts.secs;
+    pkt->usec = (guint32)(pinfo->abs_ts.nsecs / 1000);
+    pkt->bytes = pinfo->fd->pkt_len;
+    describe_transport(pinfo, pkt);
+    tap_queue_packet(camtrace_tap, pinfo, pkt);
+}
+
+static gboolean
+to_ct_addr(const address *in, ct_addr *out)
+{
+    if (in->type == AT_IPv4 && in->len == 4)
+        ct_addr_from_ipv4(out, in->data);
+    else if (in->type == AT_IPv6 && in->len == 16)
+        ct_addr_from_ipv6(out, in->data);
+    else
+        return FALSE;
+    return TRUE;
+}
+
+static tap_packet_status
+tcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+           tap_flags_t flags _U_)
+{
+    flows_export *ex = tapdata;
+    const struct tcpheader *th = data;
+    tcp_mark mark;
+
+    if (ex->marks_frame != pinfo->num) {
+        ex->marks_frame = pinfo->num;
+        g_array_set_size(ex->marks, 0);
+    }
+    if (!(th->th_flags & TH_SYN) || !to_ct_addr(&th->ip_src, &mark.src) ||
+        !to_ct_addr(&th->ip_dst, &mark.dst))
+        return TAP_PACKET_DONT_REDRAW;
+    mark.sport = th->th_sport;
+    mark.dport = th->th_dport;
+    mark.flags = CT_FLOW_TCP_SYN | ((th->th_flags & TH_ACK) ? CT_FLOW_TCP_ACK : 0);
+    g_array_append_val(ex->marks, mark);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static guint8
+tcp_flags_of(const flows_export *ex, guint32 frame, const ct_flow_packet *pkt)
+{
+    if (ex->marks_frame != frame || pkt->proto != 6 || !pkt->has_ports)
+        return 0;
+    for (guint i = 0; i < ex->marks->len; i++) {
+        const tcp_mark *m = &g_array_index(ex->marks, tcp_mark, i);
+        if (m->sport == pkt->sport && m->dport == pkt->dport && ct_addr_equal(&m->src, &pkt->src) &&
+            ct_addr_equal(&m->dst, &pkt->dst))
+            return m->flags;
+    }
+    return 0;
+}
+
+static tap_packet_status
+flows_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+             tap_flags_t flags _U_)
+{
+    flows_export *ex = tapdata;
+    ct_flow_packet pkt = *(const ct_flow_packet *)data;
+
+    pkt.tcp_flags = tcp_flags_of(ex, pinfo->num, &pkt);
+    if (ct_flow_table_add(ex->flows, &pkt)) {
+        camtrace_ptr_ask(&pkt.src);
+        camtrace_ptr_ask(&pkt.dst);
+    }
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void
+flows_reset(void *tapdata)
+{
+    flows_export *ex = tapdata;
+
+    ct_flow_table_clear(ex->flows);
+    g_array_set_size(ex->marks, 0);
+    ex->marks_frame = 0;
+}
+
+static void
+write_side(ct_out *out, ct_out_side side, ct_enricher *enricher, const ct_addr *addr)
+{
+    char name[CT_DNS_NAME_MAX + 1];
+    const ct_host *host = enricher ? ct_enricher_host(enricher, addr) : NULL;
+
+    ct_out_host(out, side, host, camtrace_ptr_name(addr, name) ? name : NULL);
+}
+
+static void
+write_flow(ct_out *out, ct_enricher *enricher, const ct_flow *f)
+{
+    char text[64];
+    char cid[CT_COMMUNITY_ID_LEN];
+    const char *proto = ct_flow_proto_name(f->proto);
+    gint64 usecs = (f->last_sec - f->first_sec) * G_USEC_PER_SEC +
+                   ((gint64)f->last_usec - (gint64)f->first_usec);
+    int len;
+
+    ct_out_begin(out);
+    ct_out_timestamp(out, "ts", f->first_sec, f->first_usec);
+    if (proto == NULL) {
+        g_snprintf(text, sizeof text, "%u", f->proto);
+        proto = text;
+    }
+    ct_out_string(out, "proto", proto);
+    ct_addr_format(&f->src, text);
+    ct_out_string(out, "src_ip", text);
+    if (f->has_ports)
+        ct_out_uint(out, "src_port", f->sport);
+    else
+        ct_out_null(out, "src_port");
+    ct_addr_format(&f->dst, text);
+    ct_out_string(out, "dst_ip", text);
+    if (f->has_ports)
+        ct_out_uint(out, "dst_port", f->dport);
+    else
+        ct_out_null(out, "dst_port");
+    ct_out_uint(out, "bytes", f->src_bytes + f->dst_bytes);
+    ct_out_uint(out, "pkts", f->src_pkts + f->dst_pkts);
+    write_side(out, CT_OUT_SRC, enricher, &f->src);
+    write_side(out, CT_OUT_DST, enricher, &f->dst);
+    if (enricher != NULL)
+        ct_enricher_trim(enricher, 2u * 1024 * 1024);
+
+    ct_out_timestamp(out, "end_ts", f->last_sec, f->last_usec);
+    len = g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT ".%06d", usecs / G_USEC_PER_SEC,
+                     (int)(usecs % G_USEC_PER_SEC));
+    ct_out_number(out, "duration_s", text, (size_t)len);
+    ct_out_uint(out, "src_pkts", f->src_pkts);
+    ct_out_uint(out, "src_bytes", f->src_bytes);
+    ct_out_uint(out, "dst_pkts", f->dst_pkts);
+    ct_out_uint(out, "dst_bytes", f->dst_bytes);
+    ct_out_string(out, "src_scope", ct_scope_name(ct_addr_scope(&f->src)));
+    ct_out_string(out, "dst_scope", ct_scope_name(ct_addr_scope(&f->dst)));
+    if (ct_community_id(&f->src, &f->dst, f->proto, f->has_ports || f->has_icmp,
+                        f->has_ports ? f->sport : f->icmp_type,
+                        f->has_ports ? f->dport : f->icmp_code, 0, cid))
+        ct_out_string(out, "community_id", cid);
+    else
+        ct_out_null(out, "community_id");
+    ct_out_end(out);
+}
+
+static void
+flows_draw(void *tapdata)
+{
+    flows_export *ex = tapdata;
+    ct_out *out = ct_out_new(ex->format, stdout);
+    ct_enricher *enricher = camtrace_enricher();
+    const char *header[CT_OUT_SEED_COLUMNS + G_N_ELEMENTS(extra_columns)];
+    guint64 n = ct_flow_table_size(ex->flows);
+    GError *error = NULL;
+
+    camtrace_ptr_settle();
+    memcpy(header, ct_out_seed_columns, sizeof ct_out_seed_columns);
+    memcpy(header + CT_OUT_SEED_COLUMNS, extra_columns, sizeof extra_columns);
+    ct_out_header(out, header, G_N_ELEMENTS(header));
+    for (guint64 i = 0; i < n; i++) {
+        ct_flow f;
+        ct_flow_table_get(ex->flows, i, &f);
+        write_flow(out, enricher, &f);
+    }
+    if (!ct_out_finish(out, &error)) {
+        ws_warning("flow export: %s", error->message);
+        g_error_free(error);
+    }
+    ct_out_free(out);
+}
+
+static void
+flows_finish(void *tapdata)
+{
+    flows_export *ex = tapdata;
+
+    ct_flow_table_free(ex->flows);
+    g_array_free(ex->marks, TRUE);
+    g_free(ex);
+}
+
+/* "camtrace,flows", then optionally ",csv" or ",jsonl", then optionally
+ * ",FILTER". */
+static gboolean
+parse_arguments(const char *arg, ct_out_format *format, const char **filter)
+{
+    const char *rest = arg + strlen(CLI_PREFIX);
+
+    *format = CT_OUT_CSV;
+    *filter = NULL;
+    if (*rest == '\0')
+        return TRUE;
+    if (*rest++ != ',')
+        return FALSE;
+    if (strncmp(rest, "csv", 3) == 0 && (rest[3] == '\0' || rest[3] == ',')) {
+        rest += 3;
+    } else if (strncmp(rest, "jsonl", 5) == 0 && (rest[5] == '\0' || rest[5] == ',')) {
+        *format = CT_OUT_JSONL;
+        rest += 5;
+    } else {
+        *filter = rest;
+        return TRUE;
+    }
+    if (*rest == ',')
+        *filter = rest + 1;
+    return TRUE;
+}
+
+static void
+flows_init(const char *arg, void *userdata _U_)
+{
+    flows_export *ex;
+    const char *filter;
+    ct_out_format format;
+    GString *error;
+
+    if (!parse_arguments(arg, &format, &filter)) {
+        fprintf(stderr, "tshark: invalid \"-z %s\": use -z " CLI_PREFIX "[,csv|,jsonl][,FILTER]\n",
+                arg);
+        exit(1);
+    }
+    ex = g_new0(flows_export, 1);
+    ex->flows = ct_flow_table_new();
+    ex->format = format;
+    ex->marks = g_array_new(FALSE, FALSE, sizeof(tcp_mark));
+    error = register_tap_listener("camtrace", ex, filter, TL_REQUIRES_NOTHING, flows_reset,
+                                  flows_packet, flows_draw, flows_finish);
+    if (error == NULL)
+        error = register_tap_listener("tcp", ex, NULL, TL_REQUIRES_NOTHING, NULL, tcp_packet, NULL,
+                                      NULL);
+    if (error != NULL) {
+        fprintf(stderr, "tshark: cannot start the flow export \"-z %s\": %s\n", arg, error->str);
+        g_string_free(error, TRUE);
+        exit(1);
+    }
+}
+
+void
+camtrace_flows_register(void)
+{
+    static stat_tap_ui ui = {
+        REGISTER_STAT_GROUP_GENERIC, "CamTrace flows", CLI_PREFIX, flows_init, 0, NULL,
+    };
+
+    camtrace_tap = register_tap("camtrace");
+    register_stat_tap_ui(&ui, NULL);
+}

@@ -1,0 +1,144 @@
+#!/bin/bash
+# flows.sh CASE - end-to-end tests of the flow export (-z camtrace,flows)
+# and the CamTrace profile in the real tshark (see sandbox.sh).
+. "$(dirname "$0")/sandbox.sh"
+
+SAMPLE=sample.pcap
+
+with_dbs() {
+    echo -o "camtrace.asn_db:$CT_DB/asn.mmdb" -o "camtrace.city_db:$CT_DB/city.mmdb"
+}
+
+expect_eq() {
+    [ "$2" = "$3" ] || ct_fail "$1: expected [$3], got [$2]"
+}
+
+# The export of the sample capture, CSV and JSON Lines, against baselines.
+case_flows() {
+    local csv="$CT_SANDBOX/flows.csv" jsonl="$CT_SANDBOX/flows.jsonl"
+    ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows >"$csv" 2>"$CT_SANDBOX/err.txt"
+    [ ! -s "$CT_SANDBOX/err.txt" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/err.txt")"
+    ct_check_baseline flows "$csv"
+    ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows,jsonl >"$jsonl"
+    ct_check_baseline flows-jsonl "$jsonl"
+    # Two passes count the same flows.
+    ct_tshark -- -2 -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows >"$CT_SANDBOX/two.csv"
+    diff -u "$csv" "$CT_SANDBOX/two.csv" || ct_fail "-2 exports other flows"
+}
+
+# Per flow, packets and bytes each way are what tshark's conversation
+# tables say (conv prints large byte counts truncated to kB or MB).
+case_flows_totals() {
+    local ours="$CT_SANDBOX/ours.csv" conv="$CT_SANDBOX/conv.txt" result
+    ct_tshark -- -q -r "$SAMPLE" -o camtrace.enabled:FALSE -z camtrace,flows | tr -d '\r' >"$ours"
+    ct_tshark -- -q -r "$SAMPLE" -z conv,tcp -z conv,udp >"$conv"
+    result=$(awk -F, '
+        function unit_ok(exact, value, unit) {
+            if (unit == "bytes") return exact == value
+            if (unit == "kB") return int(exact / 1000) == value
+            if (unit == "MB") return int(exact / 1000000) == value
+            return 0
+        }
+        FILENAME == ARGV[1] && FNR > 1 && ($2 == "tcp" || $2 == "udp") && $4 != "" {
+            ours++
+            a = $3 ":" $4; b = $5 ":" $6
+            key[$2 "|" a "|" b] = $29 " " $30 " " $31 " " $32
+            key[$2 "|" b "|" a] = $31 " " $32 " " $29 " " $30
+            next
+        }
+        FILENAME == ARGV[2] && /TCP Conversations/ { proto = "tcp" }
+        FILENAME == ARGV[2] && /UDP Conversations/ { proto = "udp" }
+        FILENAME == ARGV[2] && / <-> / {
+            split($0, f, " ")
+            rows++
+            k = proto "|" f[1] "|" f[3]
+            if (!(k in key)) { print "no flow for " k; bad++; next }
+            split(key[k], t, " ")
+            # Columns: A, <->, B, frames B->A, bytes B->A, unit, frames A->B, bytes, unit.
+            if (t[1] != f[7] || !unit_ok(t[2], f[8], f[9]) ||
+                t[3] != f[4] || !unit_ok(t[4], f[5], f[6])) {
+                print k ": ours " key[k] ", conv " $0; bad++
+            }
+        }
+        END {
+            if (rows == 0) print "conv printed no conversations"
+            else if (rows != ours) print rows " conversations, " ours " flows with ports"
+            else if (!bad) print "ok " rows
+        }' "$ours" "$conv")
+    case "$result" in
+    ok*) ;;
+    *) ct_fail "totals differ from conv,tcp/conv,udp: $result" ;;
+    esac
+}
+
+# Every flow's Community ID is the one Wireshark's own post-dissector
+# gives its packets.
+case_flows_communityid() {
+    local ws="$CT_SANDBOX/ws.txt" missing
+    ct_tshark -- -r "$SAMPLE" --enable-protocol communityid -T fields -e communityid |
+        sort -u >"$ws"
+    [ "$(wc -l <"$ws")" -gt 20 ] || ct_fail "Wireshark printed no Community IDs"
+    missing=$(ct_tshark -- -q -r "$SAMPLE" -o camtrace.enabled:FALSE -z camtrace,flows |
+        tr -d '\r' | awk -F, 'NR > 1 { print $NF }' | grep -vxF -f "$ws" || true)
+    expect_eq "Community IDs unknown to Wireshark" "$missing" ""
+}
+
+# Format and filter options, and a bad argument.
+case_flows_options() {
+    local out
+    out=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flows,csv,tcp.port == 443' | tail -n +2 |
+        cut -d, -f2,6 | sort -u | tr -d '\r')
+    expect_eq "csv with filter" "$out" "tcp,443"
+    out=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flows,ip.addr == 8.8.8.8' | tail -n +2 |
+        cut -d, -f3,5 | tr -d '\r')
+    expect_eq "filter without format" "$out" "192.168.1.30,8.8.8.8"
+    out=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flows,jsonl,udp.port == 123' |
+        grep -c '"dst_port":123,')
+    expect_eq "jsonl with filter" "$out" 1
+    # Filters on camtrace fields need the fields: they are primed.
+    out=$(ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z 'camtrace,flows,camtrace.dst.asn == 13335' |
+        tail -n +2 | cut -d, -f5 | sort -u | tr -d '\r' | paste -sd' ')
+    expect_eq "filter on a camtrace field" "$out" "1.1.1.1 162.159.200.1 2606:4700:4700::1111"
+    if ct_tshark -- -q -r "$SAMPLE" -z camtrace,flowsx >/dev/null 2>"$CT_SANDBOX/err.txt"; then
+        ct_fail "a bad argument was accepted"
+    fi
+    grep -q 'invalid "-z camtrace,flowsx"' "$CT_SANDBOX/err.txt" ||
+        ct_fail "no clear message for a bad argument: $(cat "$CT_SANDBOX/err.txt")"
+    if ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flows,csv,ip.addr ==' >/dev/null \
+        2>"$CT_SANDBOX/err.txt"; then
+        ct_fail "a bad filter was accepted"
+    fi
+    grep -q "cannot start the flow export" "$CT_SANDBOX/err.txt" ||
+        ct_fail "no clear message for a bad filter: $(cat "$CT_SANDBOX/err.txt")"
+}
+
+# PTR names in the export, asked as flows appear, hostile ones harmless.
+case_flows_ptr() {
+    local out="$CT_SANDBOX/flows.csv"
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+    ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -o camtrace.ptr:TRUE \
+        -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" -z camtrace,flows >"$out" \
+        2>"$CT_SANDBOX/err.txt"
+    [ ! -s "$CT_SANDBOX/err.txt" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/err.txt")"
+    ct_check_baseline flows-ptr "$out"
+    # The name chosen by the owner of 2a02:8108:1:2::50 is text, not a formula.
+    grep -q "^[^,]*,udp,2a02:8108:1:2::50,43565,.*,\"'=HYPERLINK(\"\"http://evil.example\"\")" \
+        "$out" || ct_fail "hostile PTR name not neutralized"
+    ct_dnsd_stop
+
+    # A silent server: one warning, every flow still exported.
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone" --delay-ms 100000
+    ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -o camtrace.ptr:TRUE -o camtrace.ptr_timeout_ms:200 \
+        -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" -z camtrace,flows \
+        >"$CT_SANDBOX/silent.csv" 2>"$CT_SANDBOX/err.txt"
+    expect_eq "flows with a silent server" "$(wc -l <"$CT_SANDBOX/silent.csv")" "$(wc -l <"$out")"
+    expect_eq "warnings for a silent server" "$(grep -c 'did not answer' "$CT_SANDBOX/err.txt")" 1
+}
+
+run_case() {
+    ct_sandbox_init
+    "case_$1"
+    echo "PASS: $1"
+}
+
+run_case "$1"
