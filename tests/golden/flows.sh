@@ -135,6 +135,32 @@ case_flows_ptr() {
     expect_eq "warnings for a silent server" "$(grep -c 'did not answer' "$CT_SANDBOX/err.txt")" 1
 }
 
+# The CamTrace profile: its columns in tshark -C, and every filter button
+# is a valid display filter that selects what its label says.
+case_profile() {
+    local out label expr count
+    mkdir -p "$CT_SANDBOX/config/profiles"
+    cp -r "$CT_SOURCE_DIR/data/profiles/CamTrace" "$CT_SANDBOX/config/profiles/"
+    [ "$(id -u)" != 0 ] || chown -R nobody:nogroup "$CT_SANDBOX/config"
+    # The profile's preferences replace the sandbox's: PTR off again.
+    out=$(ct_tshark -- -C CamTrace -o camtrace.ptr:FALSE $(with_dbs) -r "$SAMPLE" \
+        -Y 'frame.number == 40')
+    case "$out" in
+    *"TLSv1.3 1514  16509 AMAZON-02 US Ashburn Application Data"*) ;;
+    *) ct_fail "the profile's columns are not shown: $out" ;;
+    esac
+    while IFS= read -r line; do
+        case "$line" in \#* | "") continue ;; esac
+        label=$(echo "$line" | cut -d'"' -f4)
+        expr=$(echo "$line" | cut -d'"' -f6 | sed 's/\\x22/"/g')
+        ct_tshark -- -C CamTrace -o camtrace.ptr:FALSE $(with_dbs) -r "$SAMPLE" -Y "$expr" \
+            -T fields -e frame.number >"$CT_SANDBOX/selected.txt" 2>"$CT_SANDBOX/err.txt" ||
+            ct_fail "button $label: $(cat "$CT_SANDBOX/err.txt")"
+        echo "$label: $(wc -l <"$CT_SANDBOX/selected.txt")"
+    done <"$CT_SOURCE_DIR/data/profiles/CamTrace/dfilter_buttons" >"$CT_SANDBOX/buttons.txt"
+    ct_check_baseline profile-buttons "$CT_SANDBOX/buttons.txt"
+}
+
 run_case() {
     ct_sandbox_init
     "case_$1"

@@ -1,0 +1,35 @@
+#!/bin/bash
+# check-install.sh - `cmake --install` puts every piece where Wireshark and
+# the user look for it, for the scope this build was configured with
+# (CT_INSTALL_SCOPE: USER or SYSTEM).  Installs into a staging folder
+# (DESTDIR), so nothing on the machine changes.
+set -euo pipefail
+stage=$(mktemp -d /tmp/camtrace-install.XXXXXX)
+trap 'rm -rf "$stage"' EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+DESTDIR="$stage" cmake --install "$CT_BUILD_DIR" >"$stage.log" 2>&1 ||
+    fail "cmake --install failed: $(cat "$stage.log")"
+rm -f "$stage.log"
+
+majmin=$(pkg-config --modversion wireshark | cut -d. -f1,2)
+case "$CT_INSTALL_SCOPE" in
+SYSTEM)
+    plugin_dir="$(pkg-config --variable=plugindir wireshark)/epan"
+    profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles/CamTrace"
+    ;;
+USER)
+    plugin_dir="$HOME/.local/lib/wireshark/plugins/$majmin/epan"
+    profile_dir="${XDG_CONFIG_HOME:-$HOME/.config}/wireshark/profiles/CamTrace"
+    ;;
+*) fail "unknown scope $CT_INSTALL_SCOPE" ;;
+esac
+
+for f in "$plugin_dir/camtrace.so" "$profile_dir/preferences" "$profile_dir/dfilter_buttons"; do
+    [ -f "$stage$f" ] || fail "$f not installed ($CT_INSTALL_SCOPE); installed: $(cd "$stage" && find . -type f)"
+done
+echo "PASS: $CT_INSTALL_SCOPE install layout"
