@@ -1,17 +1,23 @@
 /* ct_enrich.c - per-address cache of scope, geo data and a summary line.
  *
- * The summary is built once per address because a displayed packet tree
- * wants it for every packet; formatting it per packet would cost more than
- * the lookups the cache saves.  Hosts live until the cache is cleared or
- * trimmed, so callers may hold the pointers for the duration of a packet.
+ * The summary is built once per address, and only when asked for: a
+ * displayed packet tree wants it for every packet (formatting it per packet
+ * would cost more than the lookups the cache saves), exports never do.
+ * Hosts live until the cache is cleared or trimmed, so callers may hold
+ * the pointers for the duration of a packet.
  */
 #include "ct_enrich.h"
 
 struct ct_enricher {
     ct_geo *geo;
-    GHashTable *hosts; /* ct_addr* (inside the ct_host) -> ct_host* */
+    GHashTable *hosts; /* ct_addr* (inside the host) -> host_entry* */
     GStringChunk *summaries;
 };
+
+typedef struct {
+    ct_host host; /* first: callers get &entry->host */
+    const char *summary;
+} host_entry;
 
 ct_enricher *
 ct_enricher_new(void)
@@ -95,16 +101,27 @@ make_summary(ct_enricher *e, const ct_host *h)
 const ct_host *
 ct_enricher_host(ct_enricher *e, const ct_addr *addr)
 {
-    ct_host *h = g_hash_table_lookup(e->hosts, addr);
+    host_entry *entry = g_hash_table_lookup(e->hosts, addr);
+    ct_host *h;
 
-    if (h != NULL)
-        return h;
-    h = g_new0(ct_host, 1);
+    if (entry != NULL)
+        return &entry->host;
+    entry = g_new0(host_entry, 1);
+    h = &entry->host;
     h->addr = *addr;
     h->scope = ct_addr_scope(addr);
     if (h->scope == CT_SCOPE_GLOBAL)
         ct_geo_lookup(e->geo, addr, &h->geo);
-    h->summary = make_summary(e, h);
-    g_hash_table_insert(e->hosts, &h->addr, h);
+    g_hash_table_insert(e->hosts, &h->addr, entry);
     return h;
+}
+
+const char *
+ct_enricher_summary(ct_enricher *e, const ct_host *host)
+{
+    host_entry *entry = (host_entry *)host;
+
+    if (entry->summary == NULL)
+        entry->summary = make_summary(e, host);
+    return entry->summary;
 }

@@ -18,8 +18,7 @@ typedef struct ct_enricher ct_enricher;
 typedef struct {
     ct_addr addr;
     ct_scope scope;
-    ct_geo_info geo;     /* all zero/NULL unless scope is global */
-    const char *summary; /* "8.8.8.8, global, AS15169 GOOGLE, Mountain View, ..." */
+    ct_geo_info geo; /* all zero/NULL unless scope is global */
 } ct_host;
 
 ct_enricher *ct_enricher_new(void);
@@ -32,6 +31,11 @@ ct_geo *ct_enricher_geo(ct_enricher *enricher);
 /* What is known about addr.  The result is owned by the enricher and stays
  * valid until the next ct_enricher_trim() or ct_enricher_clear(). */
 const ct_host *ct_enricher_host(ct_enricher *enricher, const ct_addr *addr);
+
+/* One line about host, a result of ct_enricher_host(): "8.8.8.8, global,
+ * AS15169 GOOGLE, Mountain View, California, United States".  Built on
+ * first use; owned by the enricher, valid as long as host. */
+const char *ct_enricher_summary(ct_enricher *enricher, const ct_host *host);
 
 /* Keep memory bounded: forget everything once more than max_hosts
  * addresses are cached.  Call between packets or records, never while

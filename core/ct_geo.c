@@ -33,6 +33,10 @@ struct ct_geo {
     MMDB_s db[2];
     bool open[2];
     GStringChunk *strings;
+    /* Decoded records by their offset in the data section, per kind:
+     * many networks share one record (a city, an AS), and decoding one
+     * (about ten map walks) costs ten times finding it. */
+    GHashTable *records[2];
 };
 
 ct_geo *
@@ -41,6 +45,8 @@ ct_geo_new(void)
     ct_geo *geo = g_new0(ct_geo, 1);
 
     geo->strings = g_string_chunk_new(4096);
+    for (int i = 0; i < 2; i++)
+        geo->records[i] = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     return geo;
 }
 
@@ -52,12 +58,17 @@ ct_geo_free(ct_geo *geo)
     ct_geo_close(geo, CT_GEO_DB_ASN);
     ct_geo_close(geo, CT_GEO_DB_CITY);
     g_string_chunk_free(geo->strings);
+    for (int i = 0; i < 2; i++)
+        g_hash_table_destroy(geo->records[i]);
     g_free(geo);
 }
 
 void
 ct_geo_clear_strings(ct_geo *geo)
 {
+    /* Cached records point into the strings. */
+    g_hash_table_remove_all(geo->records[CT_GEO_DB_ASN]);
+    g_hash_table_remove_all(geo->records[CT_GEO_DB_CITY]);
     g_string_chunk_clear(geo->strings);
 }
 
@@ -68,6 +79,7 @@ ct_geo_close(ct_geo *geo, ct_geo_db kind)
         MMDB_close(&geo->db[kind]);
         geo->open[kind] = false;
     }
+    g_hash_table_remove_all(geo->records[kind]);
 }
 
 bool
@@ -156,6 +168,23 @@ ct_geo_open(ct_geo *geo, ct_geo_db kind, const char *path, GError **error)
     return true;
 }
 
+/* Valid UTF-8 without C0 or C1 controls: nothing to replace (the common
+ * case, checked without decoding). */
+static bool
+is_clean(const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text;
+
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] < 0x20 || p[i] == 0x7f)
+            return false;
+        /* C1 controls U+0080..U+009F are encoded as C2 80..C2 9F. */
+        if (p[i] == 0xc2 && i + 1 < len && p[i + 1] < 0xa0)
+            return false;
+    }
+    return g_utf8_validate(text, (gssize)len, NULL);
+}
+
 /* Copy a string from the file: at most CT_GEO_STRING_MAX bytes, valid
  * UTF-8, control characters replaced, interned. */
 static const char *
@@ -175,6 +204,8 @@ intern_string(ct_geo *geo, const char *data, uint32_t size)
     if (!g_utf8_validate(buf, (gssize)len, &end) && len == CT_GEO_STRING_MAX)
         len = (size_t)(end - buf);
 
+    if (is_clean(buf, len))
+        return g_string_chunk_insert_const(geo->strings, buf);
     clean = g_string_sized_new(len + 1);
     for (const char *p = buf; p < buf + len;) {
         gunichar c = g_utf8_get_char_validated(p, (gssize)(buf + len - p));
@@ -269,18 +300,51 @@ find_entry(MMDB_s *db, const ct_addr *addr, MMDB_entry_s *entry)
     return true;
 }
 
+/* Most distinct records remembered per kind before the cache starts over
+ * (the largest databases have a few hundred thousand). */
+#define CT_GEO_MAX_RECORDS (1024u * 1024)
+
+/* The decoded record at entry, from the cache or decoded by fill() and
+ * remembered. */
+static const ct_geo_info *
+record_at(ct_geo *geo, ct_geo_db kind, MMDB_entry_s *entry,
+          void (*fill)(ct_geo *, MMDB_entry_s *, ct_geo_info *))
+{
+    GHashTable *records = geo->records[kind];
+    ct_geo_info *rec = g_hash_table_lookup(records, GUINT_TO_POINTER(entry->offset + 1));
+
+    if (rec != NULL)
+        return rec;
+    if (g_hash_table_size(records) >= CT_GEO_MAX_RECORDS)
+        g_hash_table_remove_all(records);
+    rec = g_new0(ct_geo_info, 1);
+    fill(geo, entry, rec);
+    g_hash_table_insert(records, GUINT_TO_POINTER(entry->offset + 1), rec);
+    return rec;
+}
+
 static void
-lookup_asn(ct_geo *geo, const ct_addr *addr, ct_geo_info *info)
+fill_asn(ct_geo *geo, MMDB_entry_s *entry, ct_geo_info *rec)
 {
     static const char *const number[] = {"autonomous_system_number", NULL};
     static const char *const org[] = {"autonomous_system_organization", NULL};
+
+    if (!get_uint(entry, number, &rec->asn))
+        rec->asn = 0;
+    rec->as_org = get_string(geo, entry, org);
+}
+
+static void
+lookup_asn(ct_geo *geo, const ct_addr *addr, ct_geo_info *info)
+{
     MMDB_entry_s entry;
+    const ct_geo_info *rec;
 
     if (!find_entry(&geo->db[CT_GEO_DB_ASN], addr, &entry))
         return;
-    if (!get_uint(&entry, number, &info->asn))
-        info->asn = 0;
-    info->as_org = get_string(geo, &entry, org);
+    rec = record_at(geo, CT_GEO_DB_ASN, &entry, fill_asn);
+    info->asn = rec->asn;
+    info->as_org = rec->as_org;
 }
 
 static const char *
@@ -299,7 +363,7 @@ last_subdivision(ct_geo *geo, MMDB_entry_s *entry)
 }
 
 static void
-lookup_city(ct_geo *geo, const ct_addr *addr, ct_geo_info *info)
+fill_city(ct_geo *geo, MMDB_entry_s *entry, ct_geo_info *info)
 {
     static const char *const iso[] = {"country", "iso_code", NULL};
     static const char *const name[] = {"country", "names", "en", NULL};
@@ -310,25 +374,41 @@ lookup_city(ct_geo *geo, const ct_addr *addr, ct_geo_info *info)
     static const char *const lat[] = {"location", "latitude", NULL};
     static const char *const lon[] = {"location", "longitude", NULL};
     static const char *const accuracy[] = {"location", "accuracy_radius", NULL};
-    MMDB_entry_s entry;
     uint32_t radius;
+
+    info->country_iso = get_string(geo, entry, iso);
+    info->country = get_string(geo, entry, name);
+    if (info->country_iso == NULL && info->country == NULL) {
+        info->country_iso = get_string(geo, entry, reg_iso);
+        info->country = get_string(geo, entry, reg_name);
+    }
+    info->region = last_subdivision(geo, entry);
+    info->city = get_string(geo, entry, city);
+    info->has_location =
+        get_double(entry, lat, &info->latitude) && get_double(entry, lon, &info->longitude);
+    if (!info->has_location)
+        info->latitude = info->longitude = 0.0;
+    if (get_uint(entry, accuracy, &radius))
+        info->accuracy_km = (uint16_t)MIN(radius, G_MAXUINT16);
+}
+
+static void
+lookup_city(ct_geo *geo, const ct_addr *addr, ct_geo_info *info)
+{
+    MMDB_entry_s entry;
+    const ct_geo_info *rec;
 
     if (!find_entry(&geo->db[CT_GEO_DB_CITY], addr, &entry))
         return;
-    info->country_iso = get_string(geo, &entry, iso);
-    info->country = get_string(geo, &entry, name);
-    if (info->country_iso == NULL && info->country == NULL) {
-        info->country_iso = get_string(geo, &entry, reg_iso);
-        info->country = get_string(geo, &entry, reg_name);
-    }
-    info->region = last_subdivision(geo, &entry);
-    info->city = get_string(geo, &entry, city);
-    info->has_location =
-        get_double(&entry, lat, &info->latitude) && get_double(&entry, lon, &info->longitude);
-    if (!info->has_location)
-        info->latitude = info->longitude = 0.0;
-    if (get_uint(&entry, accuracy, &radius))
-        info->accuracy_km = (uint16_t)MIN(radius, G_MAXUINT16);
+    rec = record_at(geo, CT_GEO_DB_CITY, &entry, fill_city);
+    info->country_iso = rec->country_iso;
+    info->country = rec->country;
+    info->region = rec->region;
+    info->city = rec->city;
+    info->latitude = rec->latitude;
+    info->longitude = rec->longitude;
+    info->has_location = rec->has_location;
+    info->accuracy_km = rec->accuracy_km;
 }
 
 void

@@ -497,7 +497,8 @@ add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *
     /* The summary heads the side's subtree; as a field its label is only
      * formatted when the tree is printed. */
     if (want(hf->summary)) {
-        proto_item *it = proto_tree_add_string(tree, hf->summary, tvb, 0, 0, host->summary);
+        proto_item *it = proto_tree_add_string(tree, hf->summary, tvb, 0, 0,
+                                               ct_enricher_summary(enricher, host));
         proto_item_set_generated(it);
         st = proto_item_add_subtree(it, ett_side);
     }

@@ -49,7 +49,7 @@ test_summaries(void)
     ct_enricher *e = new_enricher();
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
-        g_assert_cmpstr(host(e, cases[i].addr)->summary, ==, cases[i].summary);
+        g_assert_cmpstr(ct_enricher_summary(e, host(e, cases[i].addr)), ==, cases[i].summary);
     ct_enricher_free(e);
 }
 
