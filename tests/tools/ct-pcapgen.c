@@ -2316,6 +2316,27 @@ bench_run(bench_t *bn, uint64_t npackets)
     }
 }
 
+/* --one-packet-flows: every packet is a flow of its own, a UDP datagram to
+ * the discard port from some device's port to some remote, so that flow
+ * tables meet as many flows as packets. */
+static void
+bench_run_single(bench_t *bn, uint64_t packets)
+{
+    uint64_t per_port = (uint64_t)bn->nremote * BENCH_DEVICES;
+
+    for (uint64_t i = 0; i < packets; i++) {
+        uint32_t remote = (uint32_t)(i % bn->nremote);
+        const device_t *d = &bn->dev[(i / bn->nremote) % BENCH_DEVICES];
+        const ipaddr_t *ra = &bn->remote[remote];
+        path_t p = path_make(d->mac, bn->router_mac, ra->fam == 4 ? &d->v4 : &d->v6, ra, 64);
+        uint16_t sport = (uint16_t)(1024 + (i / per_port) % 64000);
+
+        send_udp(&bn->g, &p, sport, 9, bn->pool, 32, 10);
+        bn->seen[remote] = 1;
+        bn->flows++;
+    }
+}
+
 static void
 write_remotes(const bench_t *bn, const char *path)
 {
@@ -2343,14 +2364,15 @@ write_remotes(const bench_t *bn, const char *path)
 static const char usage_text[] =
     "usage: ct-pcapgen sample OUT.pcap\n"
     "       ct-pcapgen bench [--packets N] [--remotes R] [--v6-percent P] [--seed S]\n"
-    "                        [--list-remotes FILE] OUT.pcap\n"
+    "                        [--list-remotes FILE] [--one-packet-flows] OUT.pcap\n"
     "       ct-pcapgen --help\n"
     "\n"
     "Writes a deterministic classic pcap (Ethernet, microsecond timestamps).\n"
     "  sample  a ~180-packet home network capture with every case CamTrace handles\n"
     "  bench   N packets (default 1000000) between 50 LAN devices and R distinct\n"
     "          public remotes (default 20000, P=10 percent IPv6, seed 1)\n"
-    "  --list-remotes FILE  also write the remote addresses, one per line\n";
+    "  --list-remotes FILE  also write the remote addresses, one per line\n"
+    "  --one-packet-flows   every packet a UDP flow of its own (flow table tests)\n";
 
 static _Noreturn void
 usage(int status)
@@ -2393,6 +2415,7 @@ cmd_bench(int argc, char **argv)
 {
     uint64_t packets = 1000000, remotes = 20000, v6_percent = 10, seed = 1;
     const char *out = NULL, *list = NULL;
+    bool single = false;
     bench_t *bn;
     uint32_t distinct = 0;
 
@@ -2410,7 +2433,10 @@ cmd_bench(int argc, char **argv)
             seed = parse_u64(a, val, 0, UINT64_MAX);
         else if (strcmp(a, "--list-remotes") == 0 && val != NULL)
             list = val;
-        else if (a[0] != '-' && out == NULL) {
+        else if (strcmp(a, "--one-packet-flows") == 0) {
+            single = true;
+            continue;
+        } else if (a[0] != '-' && out == NULL) {
             out = a;
             continue;
         } else
@@ -2433,7 +2459,10 @@ cmd_bench(int argc, char **argv)
         write_remotes(bn, list);
 
     pcapw_open(&bn->g.w, out);
-    bench_run(bn, packets);
+    if (single)
+        bench_run_single(bn, packets);
+    else
+        bench_run(bn, packets);
     pcapw_close(&bn->g.w);
     for (uint32_t i = 0; i < bn->nremote; i++)
         distinct += bn->seen[i];
