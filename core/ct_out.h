@@ -66,6 +66,15 @@ void ct_out_double(ct_out *out, const char *key, double value);
 /* A number already in JSON number syntax (RFC 8259 section 6), or the
  * literal true / false: written as it is. */
 void ct_out_number(ct_out *out, const char *key, const char *text, size_t len);
+/* A JSON value passed through (RFC 8259 text, such as a member that
+ * ct_json scanned): JSON Lines writes it as the member's value, CSV as a
+ * text cell holding the JSON text, whatever its type (numbers that should
+ * stay numbers go through ct_out_number).  The caller guarantees that json is
+ * one valid JSON value.  The output guarantees still hold: TAB, CR and LF
+ * (which valid JSON has only between tokens) are written as spaces in
+ * JSON Lines, so the record stays on one line, and any other control byte
+ * or invalid UTF-8 becomes a space or U+FFFD. */
+void ct_out_json_value(ct_out *out, const char *key, const char *json, size_t len);
 /* A point in time as ISO 8601 UTC with microseconds:
  * "2026-11-27T17:19:57.123456Z". */
 void ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec);
@@ -79,6 +88,18 @@ typedef enum {
  * _asn, _as_org, _country_iso, _country_name, _region, _city, _latitude,
  * _longitude.  host may be NULL (all absent); ptr_name NULL when unknown. */
 void ct_out_host(ct_out *out, ct_out_side side, const ct_host *host, const char *ptr_name);
+
+/* The same nine cells rendered once, for callers that write the same host
+ * in many records (`camtrace` writes millions of records about a few
+ * thousand hosts): returns newly allocated text (g_free) and its length
+ * in *len, to be passed to ct_out_rendered() of any writer of this
+ * format. */
+char *ct_out_host_render(ct_out_format format, ct_out_side side, const ct_host *host,
+                         const char *ptr_name, size_t *len);
+/* Write cells rendered by ct_out_host_render() for out's format into the
+ * current record, as if ct_out_host() were called.  Text from anywhere
+ * else is not allowed: it would bypass the guarantees above. */
+void ct_out_rendered(ct_out *out, const char *text, size_t len);
 
 G_END_DECLS
 

@@ -255,6 +255,196 @@ test_write_error(void)
     fclose(full);
 }
 
+static void
+json_values(ct_out *out)
+{
+    static const char object[] = "{\"a\": [1,\t2],\r\n\"b\":\"x\\ty\"}";
+
+    ct_out_begin(out);
+    ct_out_json_value(out, "n", "-1.5e3", 6);
+    ct_out_json_value(out, "s", "\"=HYPERLINK(\\\"x\\\")\"", 19);
+    ct_out_json_value(out, "o", object, sizeof object - 1);
+    ct_out_json_value(out, "e", "\"\xc3\xa9\"", 4);
+    ct_out_json_value(out, "t", "true", 4);
+    ct_out_json_value(out, "z", "null", 4);
+    ct_out_json_value(out, "none", NULL, 0);
+    ct_out_end(out);
+}
+
+/* A JSON value passes through JSON Lines as it is, whitespace between
+ * tokens flattened so the record stays on one line; CSV gets its text as
+ * a text cell, with the usual quoting and injection guard (a number too:
+ * numbers that should stay numbers go through ct_out_number). */
+static void
+test_json_value(void)
+{
+    char *csv = written(CT_OUT_CSV, json_values);
+    char *jsonl = written(CT_OUT_JSONL, json_values);
+
+    g_assert_cmpstr(jsonl, ==,
+                    "{\"n\":-1.5e3,\"s\":\"=HYPERLINK(\\\"x\\\")\","
+                    "\"o\":{\"a\": [1, 2],  \"b\":\"x\\ty\"},\"e\":\"\xc3\xa9\",\"t\":true,"
+                    "\"z\":null,\"none\":null}\n");
+    g_assert_cmpstr(
+        csv, ==,
+        "\"'-1.5e3\",\"\"\"=HYPERLINK(\\\"\"x\\\"\")\"\"\","
+        "\"{\"\"a\"\": [1,\t2],\r\n\"\"b\"\":\"\"x\\ty\"\"}\",\"\"\"\xc3\xa9\"\"\",true,"
+        "null,\r\n");
+    free(csv);
+    free(jsonl);
+}
+
+static void
+json_value_bad_bytes(ct_out *out)
+{
+    /* Not valid JSON (the caller broke the contract): the output is still
+     * one line of valid UTF-8 without controls. */
+    ct_out_begin(out);
+    ct_out_json_value(out, "k", "\"a\xff\x01\0b\"", 7);
+    ct_out_end(out);
+}
+
+static void
+test_json_value_guarantees(void)
+{
+    char *jsonl = written(CT_OUT_JSONL, json_value_bad_bytes);
+
+    g_assert_cmpstr(jsonl, ==, "{\"k\":\"a\xef\xbf\xbd  b\"}\n");
+    free(jsonl);
+}
+
+static const ct_host *render_host;
+static const char *render_ptr;
+static bool use_rendered;
+
+static void
+host_record(ct_out *out)
+{
+    ct_out_begin(out);
+    ct_out_string(out, "before", "x");
+    for (int side = CT_OUT_SRC; side <= CT_OUT_DST; side++) {
+        if (use_rendered) {
+            size_t len;
+            char *text =
+                ct_out_host_render(ct_out_get_format(out), side, render_host, render_ptr, &len);
+            g_assert_cmpuint(strlen(text), ==, len);
+            ct_out_rendered(out, text, len);
+            g_free(text);
+        } else {
+            ct_out_host(out, side, render_host, render_ptr);
+        }
+    }
+    ct_out_end(out);
+    /* Rendered cells may also open a record. */
+    ct_out_begin(out);
+    if (use_rendered) {
+        size_t len;
+        char *text =
+            ct_out_host_render(ct_out_get_format(out), CT_OUT_DST, render_host, render_ptr, &len);
+        ct_out_rendered(out, text, len);
+        g_free(text);
+    } else {
+        ct_out_host(out, CT_OUT_DST, render_host, render_ptr);
+    }
+    ct_out_end(out);
+}
+
+/* Rendered once and written later is byte for byte ct_out_host(). */
+static void
+test_host_render(void)
+{
+    ct_host host = {0};
+    const ct_host *hosts[] = {NULL, &host};
+    const char *ptrs[] = {NULL, "=dns,\"google\""};
+
+    host.scope = CT_SCOPE_GLOBAL;
+    host.geo.asn = 3352;
+    host.geo.as_org = "-TELEFONICA, \"DE\" ESPANA";
+    host.geo.country_iso = "ES";
+    host.geo.country = "Spain";
+    host.geo.region = "M\xc3\xa1laga";
+    host.geo.city = "M\xc3\xa1laga";
+    host.geo.has_location = true;
+    host.geo.latitude = 36.7202;
+    host.geo.longitude = -4.4203;
+    for (size_t h = 0; h < G_N_ELEMENTS(hosts); h++) {
+        for (size_t p = 0; p < G_N_ELEMENTS(ptrs); p++) {
+            for (int format = CT_OUT_CSV; format <= CT_OUT_JSONL; format++) {
+                char *direct, *rendered;
+
+                render_host = hosts[h];
+                render_ptr = ptrs[p];
+                use_rendered = false;
+                direct = written(format, host_record);
+                use_rendered = true;
+                rendered = written(format, host_record);
+                g_assert_cmpstr(rendered, ==, direct);
+                free(direct);
+                free(rendered);
+            }
+        }
+    }
+}
+
+static double double_value;
+
+static void
+one_double(ct_out *out)
+{
+    ct_out_begin(out);
+    ct_out_double(out, "d", double_value);
+    ct_out_end(out);
+}
+
+/* ct_out_double's fast path for values with at most six decimals gives
+ * the text of the reference algorithm ("%.15g", "%.17g" when that does
+ * not read back), for coordinates, round numbers, and values either side
+ * of the fast path's limits. */
+static void
+test_double_text(void)
+{
+    /* No pow(): the tests link no libm. */
+    static const double tens[] = {1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3,
+                                  1e-2,  1e-1,  1e0,   1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,   1e9,   1e10,  1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+    GRand *rand = g_rand_new_with_seed(4326);
+
+    for (int i = 0; i < 20000; i++) {
+        char expected[G_ASCII_DTOSTR_BUF_SIZE + 8], want[G_ASCII_DTOSTR_BUF_SIZE];
+        char *got;
+        double v;
+
+        switch (i % 5) {
+        case 0: /* a MaxMind coordinate: four decimals */
+            v = (double)g_rand_int_range(rand, -1800000, 1800001) / 1e4;
+            break;
+        case 1: /* up to eight decimals, some beyond the fast path */
+            v = (double)g_rand_int_range(rand, -2000000000, 2000000000) /
+                tens[12 + g_rand_int_range(rand, 0, 9)];
+            break;
+        case 2: /* any double of a wide range */
+            v = g_rand_double_range(rand, -1e10, 1e10);
+            break;
+        case 3: /* around the limits 1e-4 and 1e9 */
+            v = (i & 8 ? 1e-4 : 1e9) * (1.0 + g_rand_double_range(rand, -1e-6, 1e-6));
+            break;
+        default: /* small and huge */
+            v = g_rand_double_range(rand, 1, 10) * tens[g_rand_int_range(rand, 0, 30)] *
+                (i & 16 ? -1 : 1);
+        }
+        g_ascii_formatd(want, sizeof want, "%.15g", v);
+        if (g_ascii_strtod(want, NULL) != v)
+            g_ascii_formatd(want, sizeof want, "%.17g", v);
+        g_snprintf(expected, sizeof expected, "%s\r\n", want);
+        double_value = v;
+        got = written(CT_OUT_CSV, one_double);
+        if (strcmp(got, expected) != 0)
+            g_error("%.17g: got %s, expected %s", v, got, expected);
+        free(got);
+    }
+    g_rand_free(rand);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -268,5 +458,9 @@ main(int argc, char **argv)
     g_test_add_func("/out/header", test_header);
     g_test_add_func("/out/large", test_large);
     g_test_add_func("/out/write-error", test_write_error);
+    g_test_add_func("/out/json-value", test_json_value);
+    g_test_add_func("/out/json-value-guarantees", test_json_value_guarantees);
+    g_test_add_func("/out/host-render", test_host_render);
+    g_test_add_func("/out/double-text", test_double_text);
     return g_test_run();
 }
