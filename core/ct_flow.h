@@ -55,8 +55,9 @@ typedef struct {
 ct_flow_table *ct_flow_table_new(void);
 void ct_flow_table_free(ct_flow_table *table);
 
-/* Count pkt in its flow; true when the packet started a new flow. */
-bool ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt);
+/* Count pkt in its flow; true when the packet started a new flow.  The
+ * flow's index (see ct_flow_table_get()) goes to *index if given. */
+bool ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *index);
 
 /* Number of flows, and flow i (0 .. size-1) in the order of each flow's
  * first packet, copied into *flow. */

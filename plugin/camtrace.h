@@ -9,6 +9,7 @@
 #include "ct_addr.h"
 #include "ct_dns.h"
 #include "ct_enrich.h"
+#include "ct_flow.h"
 
 void proto_register_camtrace(void);
 
@@ -26,9 +27,27 @@ void camtrace_ptr_settle(void);
 /* addr's PTR name into name, or false when none is known. */
 gboolean camtrace_ptr_name(const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1]);
 
-/* flows.c */
+/* flows.c: the "camtrace" tap and the flow export. */
 void camtrace_flows_register(void);
 /* Hand this packet to the flow export when one is running. */
 void camtrace_flows_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst);
+
+/* Flows counted from the "camtrace" tap (whose data is a ct_flow_packet),
+ * with the TCP handshake flags from the "tcp" tap: the new counter
+ * listens to it until epan cleans up its taps.  New flows ask for PTR
+ * names at once. */
+typedef struct camtrace_flow_counter camtrace_flow_counter;
+camtrace_flow_counter *camtrace_flow_counter_new(GString **error);
+void camtrace_flow_counter_free(camtrace_flow_counter *counter);
+void camtrace_flow_counter_reset(camtrace_flow_counter *counter);
+/* Count one tapped packet; returns its flow's index, *is_new when the
+ * packet started the flow. */
+guint64 camtrace_flow_counter_add(camtrace_flow_counter *counter, packet_info *pinfo,
+                                  const ct_flow_packet *pkt, gboolean *is_new);
+const ct_flow_table *camtrace_flow_counter_flows(const camtrace_flow_counter *counter);
+
+/* flow-table.c: the same flows as a statistics table (Wireshark's
+ * Statistics menu, tshark -z camtrace,flowtable). */
+void camtrace_flow_table_register(void);
 
 #endif

@@ -55,11 +55,23 @@ typedef struct {
     guint8 flags;
 } tcp_mark;
 
+/* Owned by the "tcp" listener that fills it, and freed with it: epan
+ * frees all listeners at exit (tap_cleanup()), calling each finish
+ * callback while it walks the list, so a finish callback must not remove
+ * another listener. */
 typedef struct {
+    guint32 frame;
+    GArray *marks; /* tcp_mark */
+} tcp_marks;
+
+struct camtrace_flow_counter {
     ct_flow_table *flows;
+    tcp_marks *syns;
+};
+
+typedef struct {
+    camtrace_flow_counter *counter;
     ct_out_format format;
-    guint32 marks_frame;
-    GArray *marks;
 } flows_export;
 
 /* The columns after the seed's 26. */
@@ -196,13 +208,13 @@ static tap_packet_status
 tcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
            tap_flags_t flags _U_)
 {
-    flows_export *ex = tapdata;
+    tcp_marks *syns = tapdata;
     const struct tcpheader *th = data;
     tcp_mark mark;
 
-    if (ex->marks_frame != pinfo->num) {
-        ex->marks_frame = pinfo->num;
-        g_array_set_size(ex->marks, 0);
+    if (syns->frame != pinfo->num) {
+        syns->frame = pinfo->num;
+        g_array_set_size(syns->marks, 0);
     }
     if (!(th->th_flags & TH_SYN) || !to_ct_addr(&th->ip_src, &mark.src) ||
         !to_ct_addr(&th->ip_dst, &mark.dst))
@@ -210,17 +222,26 @@ tcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const voi
     mark.sport = th->th_sport;
     mark.dport = th->th_dport;
     mark.flags = CT_FLOW_TCP_SYN | ((th->th_flags & TH_ACK) ? CT_FLOW_TCP_ACK : 0);
-    g_array_append_val(ex->marks, mark);
+    g_array_append_val(syns->marks, mark);
     return TAP_PACKET_DONT_REDRAW;
 }
 
-static guint8
-tcp_flags_of(const flows_export *ex, guint32 frame, const ct_flow_packet *pkt)
+static void
+tcp_finish(void *tapdata)
 {
-    if (ex->marks_frame != frame || pkt->proto != 6 || !pkt->has_ports)
+    tcp_marks *syns = tapdata;
+
+    g_array_free(syns->marks, TRUE);
+    g_free(syns);
+}
+
+static guint8
+tcp_flags_of(const tcp_marks *syns, guint32 frame, const ct_flow_packet *pkt)
+{
+    if (syns->frame != frame || pkt->proto != 6 || !pkt->has_ports)
         return 0;
-    for (guint i = 0; i < ex->marks->len; i++) {
-        const tcp_mark *m = &g_array_index(ex->marks, tcp_mark, i);
+    for (guint i = 0; i < syns->marks->len; i++) {
+        const tcp_mark *m = &g_array_index(syns->marks, tcp_mark, i);
         if (m->sport == pkt->sport && m->dport == pkt->dport && ct_addr_equal(&m->src, &pkt->src) &&
             ct_addr_equal(&m->dst, &pkt->dst))
             return m->flags;
@@ -228,18 +249,74 @@ tcp_flags_of(const flows_export *ex, guint32 frame, const ct_flow_packet *pkt)
     return 0;
 }
 
+camtrace_flow_counter *
+camtrace_flow_counter_new(GString **error)
+{
+    camtrace_flow_counter *c;
+    tcp_marks *syns = g_new0(tcp_marks, 1);
+
+    syns->marks = g_array_new(FALSE, FALSE, sizeof(tcp_mark));
+    *error = register_tap_listener("tcp", syns, NULL, TL_REQUIRES_NOTHING, NULL, tcp_packet, NULL,
+                                   tcp_finish);
+    if (*error != NULL) {
+        /* A listener that failed to register never calls finish. */
+        tcp_finish(syns);
+        return NULL;
+    }
+    c = g_new0(camtrace_flow_counter, 1);
+    c->flows = ct_flow_table_new();
+    c->syns = syns;
+    return c;
+}
+
+void
+camtrace_flow_counter_free(camtrace_flow_counter *c)
+{
+    if (c == NULL)
+        return;
+    /* c->syns stays with its listener (see tcp_marks). */
+    ct_flow_table_free(c->flows);
+    g_free(c);
+}
+
+void
+camtrace_flow_counter_reset(camtrace_flow_counter *c)
+{
+    ct_flow_table_clear(c->flows);
+    g_array_set_size(c->syns->marks, 0);
+    c->syns->frame = 0;
+}
+
+guint64
+camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo, const ct_flow_packet *data,
+                          gboolean *is_new)
+{
+    ct_flow_packet pkt = *data;
+    uint64_t index;
+
+    pkt.tcp_flags = tcp_flags_of(c->syns, pinfo->num, &pkt);
+    *is_new = ct_flow_table_add(c->flows, &pkt, &index);
+    if (*is_new) {
+        camtrace_ptr_ask(&pkt.src);
+        camtrace_ptr_ask(&pkt.dst);
+    }
+    return index;
+}
+
+const ct_flow_table *
+camtrace_flow_counter_flows(const camtrace_flow_counter *c)
+{
+    return c->flows;
+}
+
 static tap_packet_status
 flows_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
              tap_flags_t flags _U_)
 {
     flows_export *ex = tapdata;
-    ct_flow_packet pkt = *(const ct_flow_packet *)data;
+    gboolean is_new;
 
-    pkt.tcp_flags = tcp_flags_of(ex, pinfo->num, &pkt);
-    if (ct_flow_table_add(ex->flows, &pkt)) {
-        camtrace_ptr_ask(&pkt.src);
-        camtrace_ptr_ask(&pkt.dst);
-    }
+    camtrace_flow_counter_add(ex->counter, pinfo, data, &is_new);
     return TAP_PACKET_DONT_REDRAW;
 }
 
@@ -248,30 +325,99 @@ flows_reset(void *tapdata)
 {
     flows_export *ex = tapdata;
 
-    ct_flow_table_clear(ex->flows);
-    g_array_set_size(ex->marks, 0);
-    ex->marks_frame = 0;
+    camtrace_flow_counter_reset(ex->counter);
 }
 
+/* usecs as seconds with six decimals, into text[64]; returns the length.
+ * Never negative here: a flow's last packet time is its latest.  Written
+ * by hand: printf was a tenth of the export's time. */
+static int
+format_duration(gint64 usecs, char text[64])
+{
+    char digits[24];
+    int n = 0, len = 0;
+    gint64 whole = usecs / G_USEC_PER_SEC;
+    gint64 frac = usecs % G_USEC_PER_SEC;
+
+    do {
+        digits[n++] = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole != 0);
+    while (n > 0)
+        text[len++] = digits[--n];
+    text[len++] = '.';
+    for (int i = 5; i >= 0; i--, frac /= 10)
+        text[len + i] = (char)('0' + frac % 10);
+    return len + 6;
+}
+
+/* One side's nine enrichment cells, rendered once per host and draw:
+ * flows repeat the same few thousand hosts.  Keyed by the enricher's
+ * ct_host pointers, so the cache is emptied whenever the enricher trims. */
+typedef struct {
+    GHashTable *cells[2]; /* const ct_host * -> GString */
+    guint hosts;          /* enricher size when last checked */
+} rendered_cells;
+
 static void
-write_side(ct_out *out, ct_out_side side, ct_enricher *enricher, const ct_addr *addr)
+write_side(ct_out *out, ct_out_side side, ct_enricher *enricher, const ct_host *host,
+           rendered_cells *cache)
 {
     char name[CT_DNS_NAME_MAX + 1];
-    const ct_host *host = enricher ? ct_enricher_host(enricher, addr) : NULL;
+    GString *cells;
 
-    ct_out_host(out, side, host, camtrace_ptr_name(addr, name) ? name : NULL);
+    if (host == NULL) {
+        ct_out_host(out, side, NULL, NULL);
+        return;
+    }
+    if (ct_enricher_size(enricher) < cache->hosts) {
+        g_hash_table_remove_all(cache->cells[0]);
+        g_hash_table_remove_all(cache->cells[1]);
+    }
+    cache->hosts = ct_enricher_size(enricher);
+    cells = g_hash_table_lookup(cache->cells[side], host);
+    if (cells == NULL) {
+        size_t len;
+        char *text = ct_out_host_render(ct_out_get_format(out), side, host,
+                                        camtrace_ptr_name(&host->addr, name) ? name : NULL, &len);
+        cells = g_string_new_len(text, (gssize)len);
+        g_free(text);
+        g_hash_table_insert(cache->cells[side], (gpointer)host, cells);
+    }
+    ct_out_rendered(out, cells->str, cells->len);
 }
 
 static void
-write_flow(ct_out *out, ct_enricher *enricher, const ct_flow *f)
+free_cells(gpointer cells)
+{
+    g_string_free(cells, TRUE);
+}
+
+static void
+write_port(ct_out *out, const char *key, const ct_flow *f, guint16 port)
+{
+    if (f->has_ports)
+        ct_out_uint(out, key, port);
+    else
+        ct_out_null(out, key);
+}
+
+static void
+write_flow(ct_out *out, ct_enricher *enricher, rendered_cells *cache, const ct_flow *f)
 {
     char text[64];
     char cid[CT_COMMUNITY_ID_LEN];
     const char *proto = ct_flow_proto_name(f->proto);
     gint64 usecs = (f->last_sec - f->first_sec) * G_USEC_PER_SEC +
                    ((gint64)f->last_usec - (gint64)f->first_usec);
+    const ct_host *src = NULL, *dst = NULL;
     int len;
 
+    if (enricher != NULL) {
+        ct_enricher_trim(enricher, 2u * 1024 * 1024);
+        src = ct_enricher_host(enricher, &f->src);
+        dst = ct_enricher_host(enricher, &f->dst);
+    }
     ct_out_begin(out);
     ct_out_timestamp(out, "ts", f->first_sec, f->first_usec);
     if (proto == NULL) {
@@ -281,33 +427,24 @@ write_flow(ct_out *out, ct_enricher *enricher, const ct_flow *f)
     ct_out_string(out, "proto", proto);
     ct_addr_format(&f->src, text);
     ct_out_string(out, "src_ip", text);
-    if (f->has_ports)
-        ct_out_uint(out, "src_port", f->sport);
-    else
-        ct_out_null(out, "src_port");
+    write_port(out, "src_port", f, f->sport);
     ct_addr_format(&f->dst, text);
     ct_out_string(out, "dst_ip", text);
-    if (f->has_ports)
-        ct_out_uint(out, "dst_port", f->dport);
-    else
-        ct_out_null(out, "dst_port");
+    write_port(out, "dst_port", f, f->dport);
     ct_out_uint(out, "bytes", f->src_bytes + f->dst_bytes);
     ct_out_uint(out, "pkts", f->src_pkts + f->dst_pkts);
-    write_side(out, CT_OUT_SRC, enricher, &f->src);
-    write_side(out, CT_OUT_DST, enricher, &f->dst);
-    if (enricher != NULL)
-        ct_enricher_trim(enricher, 2u * 1024 * 1024);
+    write_side(out, CT_OUT_SRC, enricher, src, cache);
+    write_side(out, CT_OUT_DST, enricher, dst, cache);
 
     ct_out_timestamp(out, "end_ts", f->last_sec, f->last_usec);
-    len = g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT ".%06d", usecs / G_USEC_PER_SEC,
-                     (int)(usecs % G_USEC_PER_SEC));
+    len = format_duration(usecs, text);
     ct_out_number(out, "duration_s", text, (size_t)len);
     ct_out_uint(out, "src_pkts", f->src_pkts);
     ct_out_uint(out, "src_bytes", f->src_bytes);
     ct_out_uint(out, "dst_pkts", f->dst_pkts);
     ct_out_uint(out, "dst_bytes", f->dst_bytes);
-    ct_out_string(out, "src_scope", ct_scope_name(ct_addr_scope(&f->src)));
-    ct_out_string(out, "dst_scope", ct_scope_name(ct_addr_scope(&f->dst)));
+    ct_out_string(out, "src_scope", ct_scope_name(src ? src->scope : ct_addr_scope(&f->src)));
+    ct_out_string(out, "dst_scope", ct_scope_name(dst ? dst->scope : ct_addr_scope(&f->dst)));
     if (ct_community_id(&f->src, &f->dst, f->proto, f->has_ports || f->has_icmp,
                         f->has_ports ? f->sport : f->icmp_type,
                         f->has_ports ? f->dport : f->icmp_code, 0, cid))
@@ -324,8 +461,14 @@ flows_draw(void *tapdata)
     ct_out *out = ct_out_new(ex->format, stdout);
     ct_enricher *enricher = camtrace_enricher();
     const char *header[CT_OUT_SEED_COLUMNS + G_N_ELEMENTS(extra_columns)];
-    guint64 n = ct_flow_table_size(ex->flows);
+    const ct_flow_table *flows = camtrace_flow_counter_flows(ex->counter);
+    guint64 n = ct_flow_table_size(flows);
     GError *error = NULL;
+    rendered_cells cache = {
+        {g_hash_table_new_full(NULL, NULL, NULL, free_cells),
+         g_hash_table_new_full(NULL, NULL, NULL, free_cells)},
+        0,
+    };
 
     camtrace_ptr_settle();
     memcpy(header, ct_out_seed_columns, sizeof ct_out_seed_columns);
@@ -333,9 +476,11 @@ flows_draw(void *tapdata)
     ct_out_header(out, header, G_N_ELEMENTS(header));
     for (guint64 i = 0; i < n; i++) {
         ct_flow f;
-        ct_flow_table_get(ex->flows, i, &f);
-        write_flow(out, enricher, &f);
+        ct_flow_table_get(flows, i, &f);
+        write_flow(out, enricher, &cache, &f);
     }
+    g_hash_table_destroy(cache.cells[0]);
+    g_hash_table_destroy(cache.cells[1]);
     if (!ct_out_finish(out, &error)) {
         ws_warning("flow export: %s", error->message);
         g_error_free(error);
@@ -348,8 +493,7 @@ flows_finish(void *tapdata)
 {
     flows_export *ex = tapdata;
 
-    ct_flow_table_free(ex->flows);
-    g_array_free(ex->marks, TRUE);
+    camtrace_flow_counter_free(ex->counter);
     g_free(ex);
 }
 
@@ -394,14 +538,11 @@ flows_init(const char *arg, void *userdata _U_)
         exit(1);
     }
     ex = g_new0(flows_export, 1);
-    ex->flows = ct_flow_table_new();
     ex->format = format;
-    ex->marks = g_array_new(FALSE, FALSE, sizeof(tcp_mark));
-    error = register_tap_listener("camtrace", ex, filter, TL_REQUIRES_NOTHING, flows_reset,
-                                  flows_packet, flows_draw, flows_finish);
+    ex->counter = camtrace_flow_counter_new(&error);
     if (error == NULL)
-        error = register_tap_listener("tcp", ex, NULL, TL_REQUIRES_NOTHING, NULL, tcp_packet, NULL,
-                                      NULL);
+        error = register_tap_listener("camtrace", ex, filter, TL_REQUIRES_NOTHING, flows_reset,
+                                      flows_packet, flows_draw, flows_finish);
     if (error != NULL) {
         fprintf(stderr, "tshark: cannot start the flow export \"-z %s\": %s\n", arg, error->str);
         g_string_free(error, TRUE);
@@ -418,4 +559,5 @@ camtrace_flows_register(void)
 
     camtrace_tap = register_tap("camtrace");
     register_stat_tap_ui(&ui, NULL);
+    camtrace_flow_table_register();
 }

@@ -135,6 +135,26 @@ case_flows_ptr() {
     expect_eq "warnings for a silent server" "$(grep -c 'did not answer' "$CT_SANDBOX/err.txt")" 1
 }
 
+# The statistics table (Statistics > CamTrace Flows in Wireshark, -z
+# camtrace,flowtable in tshark): the same flows and counts as the export.
+case_flows_table() {
+    local table="$CT_SANDBOX/table.txt" a b
+    ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flowtable >"$table" \
+        2>"$CT_SANDBOX/err.txt"
+    [ ! -s "$CT_SANDBOX/err.txt" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/err.txt")"
+    ct_check_baseline flows-table "$table"
+    a=$(awk -F' [|]' -v OFS=, '/^[0-9][0-9][0-9][0-9]-/ {
+        print $1, $2, $3, $4, $5, $6, $9, $10, $11, $12 }' "$table" | tr -d ' ')
+    # Enrichment off: no quoted cells to split.
+    b=$(ct_tshark -- -q -r "$SAMPLE" -o camtrace.enabled:FALSE -z camtrace,flows | tr -d '\r' |
+        awk -F, -v OFS=, 'NR > 1 { print $1, $2, $3, $4, $5, $6, $29, $30, $31, $32 }')
+    [ -n "$a" ] || ct_fail "the table has no rows"
+    expect_eq "table rows against the export" "$a" "$b"
+    # A filter selects the packets counted.
+    a=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flowtable,udp.port == 53' | grep -c '^2026-')
+    expect_eq "rows with a filter" "$a" 6
+}
+
 # The CamTrace profile: its columns in tshark -C, and every filter button
 # is a valid display filter that selects what its label says.
 case_profile() {

@@ -37,9 +37,9 @@ test_both_directions(void)
     ct_flow_packet r = packet("8.8.8.8", 53, "192.168.1.20", 50000, 17, 101, 120);
     ct_flow f;
 
-    g_assert_true(ct_flow_table_add(t, &p));
-    g_assert_false(ct_flow_table_add(t, &r));
-    g_assert_false(ct_flow_table_add(t, &r));
+    g_assert_true(ct_flow_table_add(t, &p, NULL));
+    g_assert_false(ct_flow_table_add(t, &r, NULL));
+    g_assert_false(ct_flow_table_add(t, &r, NULL));
     g_assert_cmpuint(ct_flow_table_size(t), ==, 1);
     ct_flow_table_get(t, 0, &f);
     assert_addr(&f.src, "192.168.1.20");
@@ -71,9 +71,9 @@ test_keys(void)
     };
 
     for (size_t i = 0; i < G_N_ELEMENTS(ps); i++)
-        g_assert_true(ct_flow_table_add(t, &ps[i]));
+        g_assert_true(ct_flow_table_add(t, &ps[i], NULL));
     for (size_t i = 0; i < G_N_ELEMENTS(ps); i++)
-        g_assert_false(ct_flow_table_add(t, &ps[i]));
+        g_assert_false(ct_flow_table_add(t, &ps[i], NULL));
     g_assert_cmpuint(ct_flow_table_size(t), ==, G_N_ELEMENTS(ps));
     ct_flow_table_free(t);
 }
@@ -94,10 +94,10 @@ test_icmp(void)
     rep.icmp_type = 0;
     unreach.icmp_type = 3;
     unreach.icmp_code = 3;
-    g_assert_true(ct_flow_table_add(t, &req));
-    g_assert_false(ct_flow_table_add(t, &rep));
-    g_assert_false(ct_flow_table_add(t, &unreach));
-    g_assert_true(ct_flow_table_add(t, &gre));
+    g_assert_true(ct_flow_table_add(t, &req, NULL));
+    g_assert_false(ct_flow_table_add(t, &rep, NULL));
+    g_assert_false(ct_flow_table_add(t, &unreach, NULL));
+    g_assert_true(ct_flow_table_add(t, &gre, NULL));
     ct_flow_table_get(t, 0, &f);
     g_assert_false(f.has_ports);
     g_assert_true(f.has_icmp);
@@ -133,8 +133,8 @@ test_tcp_initiator(void)
 
         s.tcp_flags = cases[i].first_flags;
         c.tcp_flags = cases[i].second_flags;
-        ct_flow_table_add(t, &s);
-        ct_flow_table_add(t, &c);
+        ct_flow_table_add(t, &s, NULL);
+        ct_flow_table_add(t, &c, NULL);
         ct_flow_table_get(t, 0, &f);
         assert_addr(&f.src, cases[i].client_is_src ? "192.168.1.20" : "203.0.113.5");
         g_assert_cmpuint(f.sport, ==, cases[i].client_is_src ? 40000 : 443);
@@ -159,9 +159,9 @@ test_times(void)
     b.usec = 999999;
     c.sec = 50;
     c.usec = 501;
-    ct_flow_table_add(t, &a);
-    ct_flow_table_add(t, &b);
-    ct_flow_table_add(t, &c);
+    ct_flow_table_add(t, &a, NULL);
+    ct_flow_table_add(t, &b, NULL);
+    ct_flow_table_add(t, &c, NULL);
     ct_flow_table_get(t, 0, &f);
     g_assert_cmpint(f.first_sec, ==, 49);
     g_assert_cmpuint(f.first_usec, ==, 999999);
@@ -181,7 +181,9 @@ test_many(void)
             ct_flow_packet p = packet("10.0.0.1", 0, "10.0.0.2", 0, 17, i, 100);
             p.sport = (uint16_t)(i % 60000);
             p.dport = (uint16_t)(i / 60000 + 1);
-            g_assert_true(ct_flow_table_add(t, &p) == (round == 0));
+            uint64_t index;
+            g_assert_true(ct_flow_table_add(t, &p, &index) == (round == 0));
+            g_assert_cmpuint(index, ==, i);
         }
     }
     g_assert_cmpuint(ct_flow_table_size(t), ==, 100000);

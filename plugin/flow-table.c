@@ -1,0 +1,308 @@
+/* flow-table.c - the flows as a statistics table.
+ *
+ * Wireshark lists it as Statistics > CamTrace Flows; its dialog can copy
+ * the table and save it as CSV or YAML, and it retaps when the display
+ * filter is applied.  tshark prints it with -z camtrace,flowtable[,FILTER].
+ * The CSV/JSON export (flows.c) stays the way to get every column; this
+ * table shows what a person reads: endpoints, totals each way, and the
+ * names, organizations and places of both ends.
+ *
+ * Rows are the flows of a camtrace_flow_counter in the order of their
+ * first packets (row i is flow i), and change as packets arrive: counts
+ * grow, the ends swap when a TCP handshake shows that the other side
+ * initiated, and PTR names fill in when they have arrived by a later
+ * packet of the flow (names that arrive after a flow's last packet show
+ * on the next retap).  Wireshark's table model has one table per
+ * statistic, so there is one counter, made on first use and kept, with
+ * its "tcp" tap listener, until the plugin shuts down.
+ */
+#define WS_LOG_DOMAIN "camtrace"
+
+#include <wireshark.h>
+#include <epan/packet.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+
+#include "camtrace.h"
+
+#define TABLE_TITLE "CamTrace Flows"
+
+enum {
+    COL_START,
+    COL_PROTO,
+    COL_SRC,
+    COL_SRC_PORT,
+    COL_DST,
+    COL_DST_PORT,
+    COL_PKTS,
+    COL_BYTES,
+    COL_SRC_PKTS,
+    COL_SRC_BYTES,
+    COL_DST_PKTS,
+    COL_DST_BYTES,
+    COL_SRC_PTR,
+    COL_SRC_ORG,
+    COL_SRC_COUNTRY,
+    COL_DST_PTR,
+    COL_DST_ASN,
+    COL_DST_ORG,
+    COL_DST_COUNTRY,
+    COL_DST_CITY,
+    N_COLS
+};
+
+static stat_tap_table_item columns[N_COLS] = {
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Start", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Source", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Src port", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Destination", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Dst port", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets src to dst", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes src to dst", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets dst to src", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes dst to src", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src PTR", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src organization", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src country", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst PTR", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Dst ASN", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst organization", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst country", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst city", "%s"},
+};
+
+static camtrace_flow_counter *counter;
+
+/* Table cells hold 32-bit counts: saturate rather than wrap. */
+static guint
+clamp_count(guint64 n)
+{
+    return n > G_MAXUINT ? G_MAXUINT : (guint)n;
+}
+
+static void
+set_string(stat_tap_table *table, guint row, guint col, const char *value)
+{
+    stat_tap_table_item_type *cell = stat_tap_get_field_data(table, row, col);
+
+    g_free((char *)cell->value.string_value);
+    cell->type = TABLE_ITEM_STRING;
+    cell->value.string_value = g_strdup(value ? value : "");
+}
+
+static void
+set_uint(stat_tap_table *table, guint row, guint col, guint64 value)
+{
+    stat_tap_table_item_type *cell = stat_tap_get_field_data(table, row, col);
+
+    cell->type = TABLE_ITEM_UINT;
+    cell->value.uint_value = clamp_count(value);
+}
+
+static gboolean
+cell_is(stat_tap_table *table, guint row, guint col, const char *value)
+{
+    return g_strcmp0(stat_tap_get_field_data(table, row, col)->value.string_value, value) == 0;
+}
+
+static void
+set_port(stat_tap_table *table, guint row, guint col, const ct_flow *f, guint16 port)
+{
+    char text[8];
+
+    if (f->has_ports)
+        g_snprintf(text, sizeof text, "%u", port);
+    else
+        text[0] = '\0';
+    set_string(table, row, col, text);
+}
+
+static void
+set_ptr(stat_tap_table *table, guint row, guint col, const ct_addr *addr)
+{
+    char name[CT_DNS_NAME_MAX + 1];
+
+    if (cell_is(table, row, col, "") && camtrace_ptr_name(addr, name))
+        set_string(table, row, col, name);
+}
+
+/* The cells that depend on which end is the source. */
+static void
+set_ends(stat_tap_table *table, guint row, const ct_flow *f)
+{
+    ct_enricher *enricher = camtrace_enricher();
+    const ct_host *src = enricher ? ct_enricher_host(enricher, &f->src) : NULL;
+    const ct_host *dst = enricher ? ct_enricher_host(enricher, &f->dst) : NULL;
+    char text[CT_ADDR_STRLEN];
+
+    ct_addr_format(&f->src, text);
+    set_string(table, row, COL_SRC, text);
+    set_port(table, row, COL_SRC_PORT, f, f->sport);
+    ct_addr_format(&f->dst, text);
+    set_string(table, row, COL_DST, text);
+    set_port(table, row, COL_DST_PORT, f, f->dport);
+    set_string(table, row, COL_SRC_PTR, NULL);
+    set_string(table, row, COL_SRC_ORG, src ? src->geo.as_org : NULL);
+    set_string(table, row, COL_SRC_COUNTRY, src ? src->geo.country_iso : NULL);
+    set_string(table, row, COL_DST_PTR, NULL);
+    if (dst != NULL && dst->geo.asn != 0) {
+        g_snprintf(text, sizeof text, "%u", dst->geo.asn);
+        set_string(table, row, COL_DST_ASN, text);
+    } else {
+        set_string(table, row, COL_DST_ASN, NULL);
+    }
+    set_string(table, row, COL_DST_ORG, dst ? dst->geo.as_org : NULL);
+    set_string(table, row, COL_DST_COUNTRY, dst ? dst->geo.country_iso : NULL);
+    set_string(table, row, COL_DST_CITY, dst ? dst->geo.city : NULL);
+}
+
+static void
+new_row(stat_tap_table *table, guint row, const ct_flow *f)
+{
+    stat_tap_table_item_type cells[N_COLS];
+    const char *proto = ct_flow_proto_name(f->proto);
+    char text[64];
+    GDateTime *start;
+
+    memset(cells, 0, sizeof cells);
+    for (guint i = 0; i < N_COLS; i++)
+        cells[i].type = columns[i].type;
+    stat_tap_init_table_row(table, row, N_COLS, cells);
+
+    start = g_date_time_new_from_unix_utc(f->first_sec);
+    if (start != NULL) {
+        char *day = g_date_time_format(start, "%Y-%m-%dT%H:%M:%S");
+        g_snprintf(text, sizeof text, "%s.%06uZ", day, f->first_usec);
+        g_free(day);
+        g_date_time_unref(start);
+    } else {
+        text[0] = '\0';
+    }
+    set_string(table, row, COL_START, text);
+    if (proto == NULL) {
+        g_snprintf(text, sizeof text, "%u", f->proto);
+        proto = text;
+    }
+    set_string(table, row, COL_PROTO, proto);
+    set_ends(table, row, f);
+}
+
+static tap_packet_status
+flow_table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                  tap_flags_t flags _U_)
+{
+    stat_data_t *sd = tapdata;
+    stat_tap_table *table = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0);
+    gboolean is_new;
+    guint64 index;
+    guint row;
+    ct_flow f;
+    char text[CT_ADDR_STRLEN];
+
+    if (counter == NULL)
+        return TAP_PACKET_DONT_REDRAW;
+    index = camtrace_flow_counter_add(counter, pinfo, data, &is_new);
+    if (index >= G_MAXUINT)
+        return TAP_PACKET_DONT_REDRAW;
+    row = (guint)index;
+    ct_flow_table_get(camtrace_flow_counter_flows(counter), index, &f);
+    if (row >= table->num_elements) {
+        new_row(table, row, &f);
+    } else {
+        ct_addr_format(&f.src, text);
+        if (!cell_is(table, row, COL_SRC, text))
+            set_ends(table, row, &f);
+    }
+    set_uint(table, row, COL_PKTS, f.src_pkts + f.dst_pkts);
+    set_uint(table, row, COL_BYTES, f.src_bytes + f.dst_bytes);
+    set_uint(table, row, COL_SRC_PKTS, f.src_pkts);
+    set_uint(table, row, COL_SRC_BYTES, f.src_bytes);
+    set_uint(table, row, COL_DST_PKTS, f.dst_pkts);
+    set_uint(table, row, COL_DST_BYTES, f.dst_bytes);
+    set_ptr(table, row, COL_SRC_PTR, &f.src);
+    set_ptr(table, row, COL_DST_PTR, &f.dst);
+    return TAP_PACKET_REDRAW;
+}
+
+static void
+free_cell(stat_tap_table *table _U_, guint row _U_, guint col _U_, stat_tap_table_item_type *cell)
+{
+    if (cell->type == TABLE_ITEM_STRING) {
+        g_free((char *)cell->value.string_value);
+        cell->value.string_value = NULL;
+    }
+}
+
+/* A retap starts from no rows. */
+static void
+flow_table_reset(stat_tap_table *table)
+{
+    for (guint row = 0; row < table->num_elements; row++) {
+        for (guint col = 0; col < table->num_fields; col++)
+            free_cell(table, row, col, stat_tap_get_field_data(table, row, col));
+        g_free(table->elements[row]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+    if (counter != NULL)
+        camtrace_flow_counter_reset(counter);
+}
+
+static void
+flow_table_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_find_table(ui, TABLE_TITLE);
+
+    if (counter == NULL) {
+        GString *error = NULL;
+        counter = camtrace_flow_counter_new(&error);
+        if (counter == NULL) {
+            ws_warning("CamTrace Flows: %s", error->str);
+            g_string_free(error, TRUE);
+        }
+    }
+    if (table != NULL) {
+        flow_table_reset(table);
+        return;
+    }
+    table = stat_tap_init_table(TABLE_TITLE, N_COLS, 0, NULL);
+    stat_tap_add_table(ui, table);
+    if (counter != NULL)
+        camtrace_flow_counter_reset(counter);
+}
+
+static void
+flow_table_shutdown(void)
+{
+    camtrace_flow_counter_free(counter);
+    counter = NULL;
+}
+
+void
+camtrace_flow_table_register(void)
+{
+    static stat_tap_table_ui ui = {
+        REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        TABLE_TITLE,
+        "camtrace",
+        "camtrace,flowtable",
+        flow_table_init,
+        flow_table_packet,
+        flow_table_reset,
+        free_cell,
+        NULL,
+        N_COLS,
+        columns,
+        0,
+        NULL,
+        NULL,
+        0,
+    };
+
+    register_stat_tap_table_ui(&ui);
+    register_shutdown_routine(flow_table_shutdown);
+}
