@@ -24,7 +24,8 @@
 
 #define CT_OUT_FLUSH_AT (64 * 1024)
 
-const char *const ct_out_seed_columns[CT_OUT_SEED_COLUMNS] = {
+/* The seed's 26 columns are the first of the flow export's. */
+const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS] = {
     "ts",
     "proto",
     "src_ip",
@@ -51,7 +52,17 @@ const char *const ct_out_seed_columns[CT_OUT_SEED_COLUMNS] = {
     "dst_city",
     "dst_latitude",
     "dst_longitude",
+    "end_ts",
+    "duration_s",
+    "src_pkts",
+    "src_bytes",
+    "dst_pkts",
+    "dst_bytes",
+    "src_scope",
+    "dst_scope",
+    "community_id",
 };
+const char *const *const ct_out_seed_columns = ct_out_flow_columns;
 
 struct ct_out {
     ct_out_format format;

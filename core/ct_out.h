@@ -38,7 +38,13 @@ typedef struct ct_out ct_out;
 /* The seed's 26 columns, in order: the first columns of the flow export
  * and the columns of `camtrace --csv`. */
 #define CT_OUT_SEED_COLUMNS 26
-extern const char *const ct_out_seed_columns[CT_OUT_SEED_COLUMNS];
+extern const char *const *const ct_out_seed_columns;
+
+/* The flow export's 35 columns: the seed's 26, then end_ts, duration_s,
+ * src_pkts, src_bytes, dst_pkts, dst_bytes, src_scope, dst_scope,
+ * community_id. */
+#define CT_OUT_FLOW_COLUMNS 35
+extern const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS];
 
 /* Write to stream (not closed by ct_out_free). */
 ct_out *ct_out_new(ct_out_format format, FILE *stream);

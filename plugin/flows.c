@@ -74,12 +74,6 @@ typedef struct {
     ct_out_format format;
 } flows_export;
 
-/* The columns after the seed's 26. */
-static const char *const extra_columns[] = {
-    "end_ts",    "duration_s", "src_pkts",  "src_bytes",    "dst_pkts",
-    "dst_bytes", "src_scope",  "dst_scope", "community_id",
-};
-
 static void
 find_protocol_ids(void)
 {
@@ -460,7 +454,6 @@ flows_draw(void *tapdata)
     flows_export *ex = tapdata;
     ct_out *out = ct_out_new(ex->format, stdout);
     ct_enricher *enricher = camtrace_enricher();
-    const char *header[CT_OUT_SEED_COLUMNS + G_N_ELEMENTS(extra_columns)];
     const ct_flow_table *flows = camtrace_flow_counter_flows(ex->counter);
     guint64 n = ct_flow_table_size(flows);
     GError *error = NULL;
@@ -471,9 +464,7 @@ flows_draw(void *tapdata)
     };
 
     camtrace_ptr_settle();
-    memcpy(header, ct_out_seed_columns, sizeof ct_out_seed_columns);
-    memcpy(header + CT_OUT_SEED_COLUMNS, extra_columns, sizeof extra_columns);
-    ct_out_header(out, header, G_N_ELEMENTS(header));
+    ct_out_header(out, ct_out_flow_columns, CT_OUT_FLOW_COLUMNS);
     for (guint64 i = 0; i < n; i++) {
         ct_flow f;
         ct_flow_table_get(flows, i, &f);
