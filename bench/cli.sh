@@ -88,14 +88,18 @@ PY
 export MAXMIND_ASN_DB="$db/GeoLite2-ASN.mmdb" MAXMIND_CITY_DB="$db/GeoLite2-City.mmdb"
 cd "$work" # no .env from the caller's folder
 times=()
+peaks=()
 for run in $(seq "$runs"); do
-    start=$(date +%s.%N)
-    "$camtrace" --enrich --csv --no-ptr --in "$work/flows.jsonl" --out /dev/null 2>"$work/err.txt"
-    end=$(date +%s.%N)
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$camtrace" --enrich --csv --no-ptr \
+        --in "$work/flows.jsonl" --out /dev/null 2>"$work/err.txt"
     grep -q " $records written, 0 rejected" "$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
-    times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.3f", b - a}')")
-    echo "  run $run: ${times[-1]} s" >&2
+    read -r t m <"$work/time.txt"
+    times+=("$t")
+    peaks+=("$m")
+    echo "  run $run: $t s, peak $((m / 1024)) MB" >&2
 done
-median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)]}')
+median() { printf '%s\n' "$@" | sort -g | awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)]}'; }
+t=$(median "${times[@]}")
+m=$(median "${peaks[@]}")
 echo "camtrace --enrich --csv --no-ptr, $records records, $addresses addresses, databases in $db"
-echo "median of $runs runs: $median s, $(awk -v n="$records" -v t="$median" 'BEGIN {printf "%d", n / t}') records/s"
+echo "median of $runs runs: $t s, $(awk -v n="$records" -v t="$t" 'BEGIN {printf "%d", n / t}') records/s, peak $((m / 1024)) MB"

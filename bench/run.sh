@@ -2,7 +2,10 @@
 # bench/run.sh - CamTrace's benchmark: every scenario side by side with its
 # anchor, in one run, on captures generated here.  Writes bench/RESULTS.md.
 #
-#   bench/run.sh [--packets N] [--remotes R] [--runs K]
+#   bench/run.sh [--packets N] [--remotes R] [--runs K] [--only LIST]
+#
+# --only runs some scenarios (comma-separated: fields,ptr,flows,cli) and keeps
+# the other sections of bench/RESULTS.md as they were.
 #
 # Defaults: 1,000,000 packets with 20,000 public remote addresses (10 %
 # IPv6), 3 runs of each command, interleaved (a b c a b c ...) so that
@@ -24,20 +27,32 @@
 #      fields, on the same databases (maxmind_db_paths)
 #   c  the same export with enrichment off (plugin disabled, use_geoip off):
 #      identical command lines, so the ratio is the cost of enrichment only
+#
+# Scenario "flows" (flow export, tshark -q -z):
+#   a     -z camtrace,flows (PTR off), CSV to /dev/null
+#   conv  -z conv,tcp -z conv,udp, Wireshark's conversation tables
+#   and, on a capture of N one-packet UDP flows, the peak memory of the
+#   export against tshark alone (-z io,stat,0) and conv,udp.
+#
+# Scenario "cli" (camtrace, JSON Lines to CSV): bench/cli.sh, 1,000,000
+# records over $remotes addresses, records per second (target: a million).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 packets=1000000
 remotes=20000
 runs=3
+only=fields,ptr,flows,cli
 while [ $# -gt 0 ]; do
     case $1 in
     --packets) packets=$2; shift 2 ;;
     --remotes) remotes=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
-    *) echo "usage: $0 [--packets N] [--remotes R] [--runs K]" >&2; exit 2 ;;
+    --only) only=$2; shift 2 ;;
+    *) echo "usage: $0 [--packets N] [--remotes R] [--runs K] [--only LIST]" >&2; exit 2 ;;
     esac
 done
+wanted() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 build="$here/build-bench"
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON >/dev/null
@@ -53,11 +68,15 @@ echo "\"$work/db\"" >"$work/config/maxmind_db_paths"
 # Reverse DNS stays off unless a scenario points it at our server on
 # loopback: the benchmark sends no DNS anywhere else.
 echo "camtrace.ptr: FALSE" >"$work/config/preferences"
-echo "generating $packets packets..." >&2
-"$build/tests/ct-pcapgen" bench --packets "$packets" --remotes "$remotes" "$work/capture.pcap" 2>&1 |
-    sed 's/^/  /' >&2
-"$build/tests/ct-pcapgen" bench --packets 100000 --remotes "$remotes" "$work/ptr.pcap" 2>&1 |
-    sed 's/^/  /' >&2
+gen() { # ARGS... OUT: a bench capture, progress indented on stderr
+    "$build/tests/ct-pcapgen" bench "$@" 2>&1 | sed 's/^/  /' >&2
+}
+echo "generating captures..." >&2
+if wanted fields || wanted flows; then
+    gen --packets "$packets" --remotes "$remotes" "$work/capture.pcap"
+fi
+wanted ptr && gen --packets 100000 --remotes "$remotes" "$work/ptr.pcap"
+wanted flows && gen --packets "$packets" --remotes "$remotes" --one-packet-flows "$work/flows.pcap"
 cmake --build "$build" --target ct-dnsd >/dev/null
 "$build/tests/ct-dnsd" --port 0 --zone /dev/null --synthesize --delay-ms 20 >"$work/dns.port" &
 dnsd_pid=$!
@@ -93,41 +112,75 @@ median() { # NAME COLUMN
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+mb() { echo $(($1 / 1024)); }
 
 camtrace_prefs=(-o "camtrace.asn_db:$work/db/GeoLite2-ASN.mmdb"
     -o "camtrace.city_db:$work/db/GeoLite2-City.mmdb")
-fields=()
-for side in src dst; do
-    for f in asn as_org country city lat lon; do fields+=(-e "camtrace.$side.$f"); done
-done
-geoip_fields=()
-for proto in ip ipv6; do
-    for side in src dst; do
-        for f in asnum org country city lat lon; do geoip_fields+=(-e "$proto.geoip.${side}_$f"); done
-    done
-done
-base=(tshark -r capture.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
-no_geoip=(-o ip.use_geoip:FALSE -o ipv6.use_geoip:FALSE)
 
-# sanity: both enrichments must really produce values on this capture.
-check_values() { # LABEL CMD...
-    local label=$1 n
-    shift
-    n=$(cd "$work" && "${run_as[@]}" env -i PATH="$PATH" HOME="$work/home" \
-        WIRESHARK_CONFIG_DIR="$work/config" WIRESHARK_PLUGIN_DIR="$work/plugins" \
-        "$@" -c 2000 | cut -f5- | grep -c '[0-9]' || true)
-    [ "$n" -gt 1000 ] || { echo "$label produced values on only $n of 2000 packets" >&2; exit 1; }
+# Each scenario writes its section of RESULTS.md to $work/section.NAME.md.
+section() { # NAME: stdin between the section markers
+    { echo "<!-- section:$1 -->"; cat; echo "<!-- end:$1 -->"; } >"$work/section.$1.md"
 }
-check_values camtrace "${base[@]}" "${camtrace_prefs[@]}" "${fields[@]}"
-check_values geoip "${base[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
 
-echo "scenario fields: $runs runs each" >&2
-for _ in $(seq "$runs"); do
-    measure fields.a "${base[@]}" "${no_geoip[@]}" "${camtrace_prefs[@]}" "${fields[@]}"
-    measure fields.b "${base[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
-    measure fields.c "${base[@]}" "${no_geoip[@]}" --disable-protocol camtrace "${fields[@]}"
-    measure fields.cb "${base[@]}" "${no_geoip[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
-done
+scenario_fields() {
+    local fields=() geoip_fields=() base no_geoip a b c cb am bm cm
+    for side in src dst; do
+        for f in asn as_org country city lat lon; do fields+=(-e "camtrace.$side.$f"); done
+    done
+    for proto in ip ipv6; do
+        for side in src dst; do
+            for f in asnum org country city lat lon; do
+                geoip_fields+=(-e "$proto.geoip.${side}_$f")
+            done
+        done
+    done
+    base=(tshark -r capture.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
+    no_geoip=(-o ip.use_geoip:FALSE -o ipv6.use_geoip:FALSE)
+
+    # sanity: both enrichments must really produce values on this capture.
+    check_values() { # LABEL CMD...
+        local label=$1 n
+        shift
+        n=$(cd "$work" && "${run_as[@]}" env -i PATH="$PATH" HOME="$work/home" \
+            WIRESHARK_CONFIG_DIR="$work/config" WIRESHARK_PLUGIN_DIR="$work/plugins" \
+            "$@" -c 2000 | cut -f5- | grep -c '[0-9]' || true)
+        [ "$n" -gt 1000 ] || { echo "$label produced values on only $n of 2000 packets" >&2; exit 1; }
+    }
+    check_values camtrace "${base[@]}" "${camtrace_prefs[@]}" "${fields[@]}"
+    check_values geoip "${base[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
+
+    echo "scenario fields: $runs runs each" >&2
+    for _ in $(seq "$runs"); do
+        measure fields.a "${base[@]}" "${no_geoip[@]}" "${camtrace_prefs[@]}" "${fields[@]}"
+        measure fields.b "${base[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
+        measure fields.c "${base[@]}" "${no_geoip[@]}" --disable-protocol camtrace "${fields[@]}"
+        measure fields.cb "${base[@]}" "${no_geoip[@]}" --disable-protocol camtrace "${geoip_fields[@]}"
+    done
+    a=$(median fields.a 2); b=$(median fields.b 2); c=$(median fields.c 2); cb=$(median fields.cb 2)
+    am=$(median fields.a 3); bm=$(median fields.b 3); cm=$(median fields.c 3)
+    section fields <<SECTION
+## Per-packet fields (\`tshark -T fields\`)
+
+Measured on $(date -u +%Y-%m-%d) on $packets packets, $runs runs.
+
+| Command | Median s | Peak MB |
+| --- | ---: | ---: |
+| a: camtrace src/dst asn, as_org, country, city, lat, lon | $a | $(mb "$am") |
+| b: built-in \`ip.geoip\`/\`ipv6.geoip\` fields, same databases | $b | $(mb "$bm") |
+| c: the export of a with enrichment off | $c | $(mb "$cm") |
+| c_b: the export of b with enrichment off | $cb | |
+
+| Ratio | Value | Target |
+| --- | ---: | ---: |
+| a / c (cost of CamTrace) | $(ratio "$a" "$c") | at most 1.05 |
+| b / c_b (cost of Wireshark's GeoIP) | $(ratio "$b" "$cb") | |
+| a / b | $(ratio "$a" "$b") | |
+
+a / c misses its target: most of the difference is tshark formatting the
+values it was asked to print; see bench/README.md for the instruction
+counts behind this.
+SECTION
+}
 
 # Distinct remote (non-private) addresses that got a name in an output of
 # "src dst src6 dst6 name name ..." columns.
@@ -143,55 +196,26 @@ count_names() {
     } END { n = 0; for (k in named) n++; t = 0; for (k in seen) t++; print n " of " t }' "$1"
 }
 
-echo "scenario ptr: $runs runs each, Wireshark's resolver once" >&2
-ptr_base=(tshark -2 -r ptr.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
-for _ in $(seq "$runs"); do
-    measure ptr.base "${ptr_base[@]}" --disable-protocol camtrace
-    OUT="$work/home/ptr.a.txt" measure ptr.a "${ptr_base[@]}" "${camtrace_prefs[@]}" \
-        -o camtrace.ptr:TRUE -o "camtrace.dns_servers:127.0.0.1:$dns_port" \
-        -e camtrace.src.ptr -e camtrace.dst.ptr
-done
-OUT="$work/home/ptr.w.txt" measure ptr.w "${ptr_base[@]}" --disable-protocol camtrace -N nN \
-    -o nameres.use_custom_dns_servers:TRUE \
-    -e ip.src_host -e ip.dst_host -e ipv6.src_host -e ipv6.dst_host
-ptr_a=$(median ptr.a 2); ptr_w=$(median ptr.w 2); ptr_base_s=$(median ptr.base 2)
-ptr_a_names=$(count_names "$work/home/ptr.a.txt")
-ptr_w_names=$(count_names "$work/home/ptr.w.txt")
-
-a=$(median fields.a 2); b=$(median fields.b 2); c=$(median fields.c 2); cb=$(median fields.cb 2)
-am=$(median fields.a 3); bm=$(median fields.b 3); cm=$(median fields.c 3)
-
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
-cat >"$here/bench/RESULTS.md" <<RESULTS
-# CamTrace benchmark results
-
-Produced by \`bench/run.sh --packets $packets --remotes $remotes --runs $runs\` on $(date -u +%Y-%m-%d).
-Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB,
-$(tshark --version 2>/dev/null | head -1 | sed "s/ (Git.*//"), GeoLite2 databases from geolite2@4.0.1.
-Captures: $packets packets (100,000 for reverse DNS), $remotes public remote addresses (10 % IPv6), from
-\`ct-pcapgen bench\`. Medians of $runs interleaved runs; times are wall-clock
-seconds, memory is peak RSS.
-
-## Per-packet fields (\`tshark -T fields\`)
-
-| Command | Median s | Peak MB |
-| --- | ---: | ---: |
-| a: camtrace src/dst asn, as_org, country, city, lat, lon | $a | $((am / 1024)) |
-| b: built-in \`ip.geoip\`/\`ipv6.geoip\` fields, same databases | $b | $((bm / 1024)) |
-| c: the export of a with enrichment off | $c | $((cm / 1024)) |
-| c_b: the export of b with enrichment off | $cb | |
-
-| Ratio | Value | Target |
-| --- | ---: | ---: |
-| a / c (cost of CamTrace) | $(ratio "$a" "$c") | at most 1.05 |
-| b / c_b (cost of Wireshark's GeoIP) | $(ratio "$b" "$cb") | |
-| a / b | $(ratio "$a" "$b") | |
-
-a / c misses its target: most of the difference is tshark formatting the
-values it was asked to print; see bench/README.md for the instruction
-counts behind this.
-
+scenario_ptr() {
+    local ptr_base ptr_a ptr_w ptr_base_s ptr_a_names ptr_w_names
+    echo "scenario ptr: $runs runs each, Wireshark's resolver once" >&2
+    ptr_base=(tshark -2 -r ptr.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
+    for _ in $(seq "$runs"); do
+        measure ptr.base "${ptr_base[@]}" --disable-protocol camtrace
+        OUT="$work/home/ptr.a.txt" measure ptr.a "${ptr_base[@]}" "${camtrace_prefs[@]}" \
+            -o camtrace.ptr:TRUE -o "camtrace.dns_servers:127.0.0.1:$dns_port" \
+            -e camtrace.src.ptr -e camtrace.dst.ptr
+    done
+    OUT="$work/home/ptr.w.txt" measure ptr.w "${ptr_base[@]}" --disable-protocol camtrace -N nN \
+        -o nameres.use_custom_dns_servers:TRUE \
+        -e ip.src_host -e ip.dst_host -e ipv6.src_host -e ipv6.dst_host
+    ptr_a=$(median ptr.a 2); ptr_w=$(median ptr.w 2); ptr_base_s=$(median ptr.base 2)
+    ptr_a_names=$(count_names "$work/home/ptr.a.txt")
+    ptr_w_names=$(count_names "$work/home/ptr.w.txt")
+    section ptr <<SECTION
 ## Reverse DNS (\`tshark -2\`, $remotes remote addresses, answers after 20 ms)
+
+Measured on $(date -u +%Y-%m-%d) on 100,000 packets, $runs runs.
 
 | Command | Median s | Names for remote addresses |
 | --- | ---: | ---: |
@@ -203,5 +227,102 @@ counts behind this.
 | --- | ---: | ---: |
 | time CamTrace's names add (a - base) | $(awk -v a="$ptr_a" -v b="$ptr_base_s" 'BEGIN {printf "%.1f s", a - b}') | at most 3 s |
 | a / w | $(ratio "$ptr_a" "$ptr_w") | |
-RESULTS
-cat "$here/bench/RESULTS.md"
+SECTION
+}
+
+scenario_flows() {
+    local a conv am convm alone flows conv1 nflows
+    echo "scenario flows: $runs runs each" >&2
+    for _ in $(seq "$runs"); do
+        OUT="$work/home/flows.csv" measure flows.a tshark -q -r capture.pcap \
+            "${camtrace_prefs[@]}" -z camtrace,flows
+        measure flows.conv tshark -q -r capture.pcap --disable-protocol camtrace \
+            -z conv,tcp -z conv,udp
+    done
+    nflows=$(($(wc -l <"$work/home/flows.csv") - 1))
+    echo "memory with $packets one-packet flows" >&2
+    measure mem.alone tshark -q -r flows.pcap --disable-protocol camtrace -z io,stat,0
+    measure mem.flows tshark -q -r flows.pcap "${camtrace_prefs[@]}" -z camtrace,flows
+    measure mem.conv tshark -q -r flows.pcap --disable-protocol camtrace -z conv,udp
+    a=$(median flows.a 2); conv=$(median flows.conv 2)
+    am=$(median flows.a 3); convm=$(median flows.conv 3)
+    alone=$(median mem.alone 3); flows=$(median mem.flows 3); conv1=$(median mem.conv 3)
+    section flows <<SECTION
+## Flow export (\`tshark -q -z camtrace,flows\`)
+
+Measured on $(date -u +%Y-%m-%d) on $packets packets ($nflows flows), $runs runs; PTR off,
+ASN and City for both ends, CSV written to /dev/null.
+
+| Command | Median s | Peak MB |
+| --- | ---: | ---: |
+| a: \`-z camtrace,flows\` | $a | $(mb "$am") |
+| conv: \`-z conv,tcp -z conv,udp\` (camtrace disabled) | $conv | $(mb "$convm") |
+
+| Ratio | Value | Target |
+| --- | ---: | ---: |
+| a / conv | $(ratio "$a" "$conv") | at most 1.0 |
+
+Memory with $packets flows of one packet each (\`ct-pcapgen bench --one-packet-flows\`), one run:
+
+| Command | Peak MB | Over tshark alone | Target |
+| --- | ---: | ---: | ---: |
+| tshark alone: \`-z io,stat,0\` | $(mb "$alone") | | |
+| \`-z camtrace,flows\` | $(mb "$flows") | +$(mb $((flows - alone))) MB | at most +300 MB |
+| \`-z conv,udp\` | $(mb "$conv1") | +$(mb $((conv1 - alone))) MB | |
+SECTION
+}
+
+scenario_cli() {
+    local line t rate peak
+    echo "scenario cli: $runs runs" >&2
+    line=$("$here/bench/cli.sh" --build "$build" --runs "$runs" --addresses "$remotes" | tail -n 1)
+    # "median of K runs: T s, R records/s, peak M MB"
+    t=$(echo "$line" | awk '{print $5}')
+    rate=$(echo "$line" | awk '{print $7}')
+    peak=$(echo "$line" | awk '{print $10}')
+    section cli <<SECTION
+## \`camtrace\`: JSON Lines to CSV
+
+Measured on $(date -u +%Y-%m-%d) with \`bench/cli.sh\`: 1,000,000 records whose addresses are
+drawn from $remotes global addresses (10 % IPv6), ASN and City lookups for both ends, no
+reverse DNS, CSV to /dev/null, $runs runs.
+
+| Measure | Value | Target |
+| --- | ---: | ---: |
+| records per second (median run) | $rate | at least 1,000,000 |
+| time for 1,000,000 records | $t s | |
+| peak memory | $peak MB | |
+
+The seed's Python tool did about 28,000 records per second on this kind of input.
+SECTION
+}
+
+for s in fields ptr flows cli; do
+    if wanted $s; then "scenario_$s"; fi
+done
+
+# RESULTS.md: the header, then each section, new or kept from the last run.
+results="$here/bench/RESULTS.md"
+old_section() { # NAME
+    [ -f "$results" ] || return 0
+    awk -v s="<!-- section:$1 -->" -v e="<!-- end:$1 -->" '$0 == s {on = 1} on {print} $0 == e {on = 0}' "$results"
+}
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+{
+    cat <<HEADER
+# CamTrace benchmark results
+
+Produced by \`bench/run.sh\` (last: \`--packets $packets --remotes $remotes --runs $runs --only $only\`, $(date -u +%Y-%m-%d)).
+Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB,
+$(tshark --version 2>/dev/null | head -1 | sed "s/ (Git.*//"), GeoLite2 databases from geolite2@4.0.1.
+Captures from \`ct-pcapgen bench\`: $remotes public remote addresses (10 % IPv6).
+Medians of interleaved runs (a b a b ...) so that machine noise hits every
+command alike; times are wall-clock seconds, memory is peak RSS.
+HEADER
+    for s in fields ptr flows cli; do
+        echo
+        if [ -f "$work/section.$s.md" ]; then cat "$work/section.$s.md"; else old_section "$s"; fi
+    done
+} >"$results.new"
+mv "$results.new" "$results"
+cat "$results"
