@@ -72,23 +72,6 @@ icmp_ports(const icmp_pair *pairs, size_t n, uint16_t *sport, uint16_t *dport)
     return false;
 }
 
-/* One SHA-1 context per thread, reset for each ID: this runs once per flow,
- * and GChecksum has no way to live on the stack. */
-static GPrivate sha1_context = G_PRIVATE_INIT((GDestroyNotify)g_checksum_free);
-
-static GChecksum *
-thread_sha1(void)
-{
-    GChecksum *sha1 = g_private_get(&sha1_context);
-    if (sha1 == NULL) {
-        sha1 = g_checksum_new(G_CHECKSUM_SHA1);
-        g_private_set(&sha1_context, sha1);
-    } else {
-        g_checksum_reset(sha1);
-    }
-    return sha1;
-}
-
 static size_t
 put16(uint8_t *p, uint16_t v)
 {
@@ -151,9 +134,12 @@ ct_community_id(const ct_addr *src, const ct_addr *dst, uint8_t proto, bool has_
 
     uint8_t digest[20];
     gsize digest_len = sizeof digest;
-    GChecksum *sha1 = thread_sha1();
+    /* A context per call: one allocation per flow, and no per-thread
+     * state that would outlive a plugin unloaded by Wireshark. */
+    GChecksum *sha1 = g_checksum_new(G_CHECKSUM_SHA1);
     g_checksum_update(sha1, buf, (gssize)n);
     g_checksum_get_digest(sha1, digest, &digest_len);
+    g_checksum_free(sha1);
 
     /* GLib's step encoder wants (len / 3 + 1) * 4 + 4 bytes of room, a few
      * more than the 28 it writes, so encode into a scratch buffer. */

@@ -38,8 +38,7 @@ G_BEGIN_DECLS
  * seed is the spec's 16-bit seed, 0 by default.
  *
  * Returns false, with out set to "", if the two addresses are not both IPv4
- * or both IPv6 (including family 0).  Thread-safe; allocates only on the
- * first call in each thread (a SHA-1 context, freed when the thread exits). */
+ * or both IPv6 (including family 0).  Thread-safe; keeps no state. */
 bool ct_community_id(const ct_addr *src, const ct_addr *dst, uint8_t proto, bool has_ports,
                      uint16_t sport, uint16_t dport, uint16_t seed, char out[CT_COMMUNITY_ID_LEN]);
 
