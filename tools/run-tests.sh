@@ -1,8 +1,8 @@
 #!/bin/sh
 # run-tests.sh - build CamTrace with warnings as errors and run every test,
 # then build it again with AddressSanitizer and UndefinedBehaviorSanitizer
-# and run the tests of the core there (see tests/CMakeLists.txt for why not
-# the golden ones).  On a machine without the build and test dependencies
+# and run every test again there (tshark with the ASan runtime preloaded,
+# see tests/golden/sandbox.sh).  On a machine without the build and test dependencies
 # it installs them first (tools/install-deps.sh).  The builds go to
 # build-test/ and build-test-asan/, never disturbing a developer's build/.
 set -eu

@@ -184,6 +184,7 @@ case_profile() {
 run_case() {
     ct_sandbox_init
     "case_$1"
+    ct_sanitizer_check
     echo "PASS: $1"
 }
 

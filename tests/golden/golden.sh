@@ -291,6 +291,7 @@ case_ptr_dead() {
 run_case() {
     ct_sandbox_init
     "case_$1"
+    ct_sanitizer_check
     echo "PASS: $1"
 }
 
