@@ -1,8 +1,9 @@
 #!/bin/bash
 # check-install.sh - `cmake --install` puts every piece where Wireshark and
 # the user look for it, for the scope this build was configured with
-# (CT_INSTALL_SCOPE: USER or SYSTEM).  Installs into a staging folder
-# (DESTDIR), so nothing on the machine changes.
+# (CT_INSTALL_SCOPE: USER or SYSTEM; CT_INSTALL_PREFIX: the install
+# prefix).  Installs into a staging folder (DESTDIR), so nothing on the
+# machine changes.
 set -euo pipefail
 stage=$(mktemp -d /tmp/camtrace-install.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
@@ -21,15 +22,18 @@ case "$CT_INSTALL_SCOPE" in
 SYSTEM)
     plugin_dir="$(pkg-config --variable=plugindir wireshark)/epan"
     profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles/CamTrace"
+    bin_dir="$CT_INSTALL_PREFIX/bin"
     ;;
 USER)
     plugin_dir="$HOME/.local/lib/wireshark/plugins/$majmin/epan"
     profile_dir="${XDG_CONFIG_HOME:-$HOME/.config}/wireshark/profiles/CamTrace"
+    bin_dir="$HOME/.local/bin"
     ;;
 *) fail "unknown scope $CT_INSTALL_SCOPE" ;;
 esac
 
-for f in "$plugin_dir/camtrace.so" "$profile_dir/preferences" "$profile_dir/dfilter_buttons"; do
+for f in "$plugin_dir/camtrace.so" "$profile_dir/preferences" "$profile_dir/dfilter_buttons" \
+    "$bin_dir/camtrace" "$bin_dir/camtrace-capture"; do
     [ -f "$stage$f" ] || fail "$f not installed ($CT_INSTALL_SCOPE); installed: $(cd "$stage" && find . -type f)"
 done
 echo "PASS: $CT_INSTALL_SCOPE install layout"
