@@ -349,6 +349,19 @@ expect_eq "wrong-kind warnings" "$(warnings wrong-kind)" 1
 grep -q "is not an ASN database; the AS columns stay empty$" wrong-kind.err ||
     fail "wrong-kind: $(cat wrong-kind.err)"
 
+# Every other kind of bad file: one warning naming it, the records written.
+: >empty.mmdb
+head -c 3000 "$CITY" >truncated.mmdb
+awk 'BEGIN { srand(42); for (i = 0; i < 8192; i++) printf "%c", int(rand() * 256) }' >random.mmdb
+mkdir -p dir.mmdb
+for bad in empty truncated random dir; do
+    run "bad-$bad" 0 MAXMIND_CITY_DB="$work/$bad.mmdb" -- --enrich --no-ptr --in flows.jsonl --csv
+    expect_eq "bad-$bad warnings" "$(warnings "bad-$bad")" 1
+    grep -q "^camtrace: warning: City database from environment unusable: $work/$bad.mmdb: " \
+        "bad-$bad.err" || fail "bad-$bad: $(cat "bad-$bad.err")"
+    summary "bad-$bad" 2 2 0
+done
+
 # ---- settings: .env, ENRICH_IPS, the user data folder ----------------------
 printf 'ENRICH_IPS=yes\nMAXMIND_ASN_DB=%s\n' "$ASN" >.env
 run dotenv 0 MAXMIND_ASN_DB= -- --no-ptr --in flows.jsonl --csv
