@@ -217,11 +217,11 @@ scenario_ptr() {
 
 Measured on $(date -u +%Y-%m-%d) on 100,000 packets, $runs runs.
 
-| Command | Median s | Names for remote addresses |
-| --- | ---: | ---: |
-| a: camtrace.src.ptr/dst.ptr | $ptr_a | $ptr_a_names |
-| w: Wireshark \`-N nN\`, custom DNS server (one run) | $ptr_w | $ptr_w_names |
-| base: the same export without names | $ptr_base_s | |
+| Command | Median s | Names for remote addresses | Peak MB |
+| --- | ---: | ---: | ---: |
+| a: camtrace.src.ptr/dst.ptr | $ptr_a | $ptr_a_names | $(mb "$(median ptr.a 3)") |
+| w: Wireshark \`-N nN\`, custom DNS server (one run) | $ptr_w | $ptr_w_names | $(mb "$(median ptr.w 3)") |
+| base: the same export without names | $ptr_base_s | | $(mb "$(median ptr.base 3)") |
 
 | Measure | Value | Target |
 | --- | ---: | ---: |
