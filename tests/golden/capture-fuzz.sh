@@ -18,6 +18,8 @@
 . "$(dirname "$0")/sandbox.sh"
 
 mutants=${1:-${CT_FUZZ_MUTANTS:-50}}
+# Sanitizer errors only: the golden tests check leaks (see sandbox.sh).
+CT_SANITIZER_LEAKS=0
 keep=${CT_FUZZ_KEEP:-/tmp/camtrace-fuzz-failures}
 tshark_own=0
 
