@@ -288,6 +288,30 @@ case_ptr_dead() {
     expect_eq "warnings for a bad server list" "$(warnings)" 1
 }
 
+# The plugin's life cycle in one process, as the GUI lives it: a capture
+# opened twice (new session, init routines again) with the City database
+# swapped in between by a preference change (ct-epanhost).  The second
+# export must use the new database, and in a sanitizer build nothing may
+# leak or break across the reload.
+case_lifecycle() {
+    local out="$CT_SANDBOX/lifecycle.txt" vars=()
+    cp "$CT_EPANHOST" "$CT_SANDBOX/ct-epanhost"
+    chmod a+rx "$CT_SANDBOX/ct-epanhost"
+    mapfile -t vars < <(ct_sanitizer_env)
+    (cd "$CT_WORK" && $CT_RUN_AS env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
+        HOME="$CT_SANDBOX/home" WIRESHARK_CONFIG_DIR="$CT_SANDBOX/config" \
+        WIRESHARK_PLUGIN_DIR="$CT_SANDBOX/plugins" WIRESHARK_EXTCAP_DIR="$CT_SANDBOX/extcap" \
+        "${vars[@]}" "$CT_SANDBOX/ct-epanhost" $(with_dbs) \
+        -s "camtrace.city_db:$CT_DB/country.mmdb" -z camtrace,flows "$SAMPLE" "$SAMPLE") \
+        >"$out" 2>"$CT_SANDBOX/err.txt" || ct_fail "ct-epanhost failed: $(cat "$CT_SANDBOX/err.txt")"
+    [ ! -s "$CT_SANDBOX/err.txt" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/err.txt")"
+    expect_eq "captures read" "$(grep -c ': 174 packets$' "$out")" 2
+    # The 8.8.8.8 flow: City database first, Country database after the swap.
+    expect_eq "before and after the swap" \
+        "$(grep ',8\.8\.8\.8,53,' "$out" | cut -d, -f21,24 | tr '\n' ' ')" \
+        "US,Mountain View US, "
+}
+
 run_case() {
     ct_sandbox_init
     "case_$1"

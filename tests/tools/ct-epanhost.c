@@ -1,0 +1,182 @@
+/* ct-epanhost.c - a minimal Wireshark for the CamTrace life-cycle tests.
+ *
+ *   ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE] [-z STAT] FILE...
+ *
+ * tshark reads one capture and exits, so it never shows what the GUI does
+ * all day: open a capture, close it, open another, change a preference in
+ * between.  This host does that with libwireshark's public API: it loads
+ * the plugins (WIRESHARK_PLUGIN_DIR), applies the -o preferences, then
+ * dissects each FILE in turn with a visible tree, as the packet details
+ * would, each in a new epan session (which runs the init routines, as
+ * re-opening a capture does).  Before the second file it applies the -s
+ * preferences (as the preferences dialog does), so a test can swap
+ * databases between two captures.  -z registers statistics (the flow
+ * export) that draw after each file.
+ *
+ * Built with the sanitizers, it lets LeakSanitizer and AddressSanitizer
+ * watch the plugin across reloads and preference changes.  It prints one
+ * line per file: "FILE: N packets".
+ */
+#include <wireshark.h>
+#include <epan/epan.h>
+#include <epan/epan_dissect.h>
+#include <epan/frame_data.h>
+#include <epan/prefs.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/tap.h>
+#include <wiretap/wtap.h>
+#include <wsutil/filesystem.h>
+#include <wsutil/privileges.h>
+#include <wsutil/wslog.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct packet_provider_data {
+    const frame_data *ref;
+    const frame_data *prev_dis;
+};
+
+static const nstime_t *
+frame_ts(struct packet_provider_data *prov, guint32 num)
+{
+    if (prov->ref != NULL && prov->ref->num == num)
+        return &prov->ref->abs_ts;
+    if (prov->prev_dis != NULL && prov->prev_dis->num == num)
+        return &prov->prev_dis->abs_ts;
+    return NULL;
+}
+
+static gboolean
+dissect_file(const char *path)
+{
+    static const struct packet_provider_funcs funcs = {frame_ts, NULL, NULL, NULL};
+    struct packet_provider_data prov = {NULL, NULL};
+    int err = 0;
+    gchar *err_info = NULL;
+    wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
+    epan_t *epan;
+    epan_dissect_t *edt;
+    wtap_rec rec;
+    Buffer buf;
+    gint64 offset;
+    guint32 num = 0, cum_bytes = 0;
+    nstime_t elapsed = NSTIME_INIT_ZERO;
+    frame_data prev;
+
+    if (wth == NULL) {
+        fprintf(stderr, "ct-epanhost: cannot open %s: %s\n", path, wtap_strerror(err));
+        g_free(err_info);
+        return FALSE;
+    }
+    epan = epan_new(&prov, &funcs);
+    edt = epan_dissect_new(epan, TRUE, TRUE);
+    wtap_rec_init(&rec);
+    ws_buffer_init(&buf, 1514);
+    reset_tap_listeners();
+    while (wtap_read(wth, &rec, &buf, &err, &err_info, &offset)) {
+        frame_data fd;
+        tvbuff_t *tvb;
+
+        frame_data_init(&fd, ++num, &rec, offset, cum_bytes);
+        frame_data_set_before_dissect(&fd, &elapsed, &prov.ref, prov.prev_dis);
+        tvb = tvb_new_real_data(ws_buffer_start_ptr(&buf), fd.cap_len, fd.pkt_len);
+        epan_dissect_run_with_taps(edt, wtap_file_type_subtype(wth), &rec, tvb, &fd, NULL);
+        frame_data_set_after_dissect(&fd, &cum_bytes);
+        prev = fd;
+        prov.prev_dis = &prev;
+        if (prov.ref == &fd)
+            prov.ref = &prev;
+        epan_dissect_reset(edt);
+        frame_data_destroy(&fd);
+        wtap_rec_reset(&rec);
+    }
+    draw_tap_listeners(TRUE);
+    printf("%s: %u packets\n", path, num);
+    epan_dissect_free(edt);
+    epan_free(epan);
+    ws_buffer_free(&buf);
+    wtap_rec_cleanup(&rec);
+    wtap_close(wth);
+    g_free(err_info);
+    return err == 0;
+}
+
+static gboolean
+set_pref(const char *arg)
+{
+    char *copy = g_strdup(arg);
+    char *errmsg = NULL;
+    prefs_set_pref_e rc = prefs_set_pref(copy, &errmsg);
+
+    if (rc != PREFS_SET_OK)
+        fprintf(stderr, "ct-epanhost: bad preference \"%s\"%s%s\n", arg, errmsg ? ": " : "",
+                errmsg ? errmsg : "");
+    g_free(errmsg);
+    g_free(copy);
+    return rc == PREFS_SET_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+    GPtrArray *later = g_ptr_array_new();
+    GPtrArray *stats = g_ptr_array_new();
+    int status = 0;
+    int i = 1;
+    char *dir_error;
+
+    ws_log_init("ct-epanhost", NULL);
+    init_process_policies();
+    relinquish_special_privs_perm();
+    dir_error = configuration_init(argv[0], NULL);
+    g_free(dir_error);
+    wtap_init(TRUE);
+    if (!epan_init(NULL, NULL, TRUE)) {
+        fprintf(stderr, "ct-epanhost: epan_init failed\n");
+        return 2;
+    }
+    epan_load_settings();
+    for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+        if (strcmp(argv[i], "-o") == 0) {
+            if (!set_pref(argv[i + 1]))
+                return 2;
+        } else if (strcmp(argv[i], "-s") == 0) {
+            g_ptr_array_add(later, argv[i + 1]);
+        } else if (strcmp(argv[i], "-z") == 0) {
+            g_ptr_array_add(stats, argv[i + 1]);
+        } else {
+            break;
+        }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "usage: ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE]... [-z STAT] "
+                        "FILE...\n");
+        return 2;
+    }
+    prefs_apply_all();
+    for (guint s = 0; s < stats->len; s++) {
+        if (!process_stat_cmd_arg(g_ptr_array_index(stats, s))) {
+            fprintf(stderr, "ct-epanhost: unknown statistic %s\n",
+                    (char *)g_ptr_array_index(stats, s));
+            return 2;
+        }
+    }
+    start_requested_stats();
+    for (int first = i; i < argc; i++) {
+        if (i == first + 1 && later->len > 0) {
+            for (guint p = 0; p < later->len; p++) {
+                if (!set_pref(g_ptr_array_index(later, p)))
+                    return 2;
+            }
+            prefs_apply_all();
+        }
+        if (!dissect_file(argv[i]))
+            status = 1;
+    }
+    g_ptr_array_free(later, TRUE);
+    g_ptr_array_free(stats, TRUE);
+    epan_cleanup();
+    wtap_cleanup();
+    return status;
+}
