@@ -92,17 +92,24 @@ static volatile sig_atomic_t signals_seen;
 
 /* ---- messages -------------------------------------------------------- */
 
+G_GNUC_PRINTF(1, 0)
+static void
+verror_msg(const char *fmt, va_list ap)
+{
+    fputs(PROG ": ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 G_GNUC_PRINTF(1, 2)
 static void
 error_msg(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs(PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    verror_msg(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 static void
@@ -117,11 +124,9 @@ usage_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs(PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    verror_msg(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     usage_hint();
     return EXIT_USAGE;
 }

@@ -16,6 +16,9 @@ void proto_register_camtrace(void);
 /* packet-camtrace.c: the per-capture enrichment state, settled from the
  * preferences, environment and .env on first use. */
 
+/* An epan IPv4 or IPv6 address as a ct_addr; FALSE for other types. */
+gboolean camtrace_to_ct_addr(const address *in, ct_addr *out);
+
 /* The enricher with its databases open, or NULL when enrichment is off. */
 ct_enricher *camtrace_enricher(void);
 /* Ask for addr's PTR name now, without waiting, if names are wanted for

@@ -186,18 +186,6 @@ camtrace_flows_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst)
     tap_queue_packet(camtrace_tap, pinfo, pkt);
 }
 
-static gboolean
-to_ct_addr(const address *in, ct_addr *out)
-{
-    if (in->type == AT_IPv4 && in->len == 4)
-        ct_addr_from_ipv4(out, in->data);
-    else if (in->type == AT_IPv6 && in->len == 16)
-        ct_addr_from_ipv6(out, in->data);
-    else
-        return FALSE;
-    return TRUE;
-}
-
 static tap_packet_status
 tcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
            tap_flags_t flags _U_)
@@ -210,8 +198,8 @@ tcp_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const voi
         syns->frame = pinfo->num;
         g_array_set_size(syns->marks, 0);
     }
-    if (!(th->th_flags & TH_SYN) || !to_ct_addr(&th->ip_src, &mark.src) ||
-        !to_ct_addr(&th->ip_dst, &mark.dst))
+    if (!(th->th_flags & TH_SYN) || !camtrace_to_ct_addr(&th->ip_src, &mark.src) ||
+        !camtrace_to_ct_addr(&th->ip_dst, &mark.dst))
         return TAP_PACKET_DONT_REDRAW;
     mark.sport = th->th_sport;
     mark.dport = th->th_dport;

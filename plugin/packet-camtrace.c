@@ -356,8 +356,8 @@ check_dead(void)
     }
 }
 
-static gboolean
-to_ct_addr(const address *in, ct_addr *out)
+gboolean
+camtrace_to_ct_addr(const address *in, ct_addr *out)
 {
     if (in->type == AT_IPv4 && in->len == 4)
         ct_addr_from_ipv4(out, in->data);
@@ -371,7 +371,7 @@ to_ct_addr(const address *in, ct_addr *out)
 static gboolean
 packet_addresses(packet_info *pinfo, ct_addr *src, ct_addr *dst)
 {
-    return to_ct_addr(&pinfo->net_src, src) && to_ct_addr(&pinfo->net_dst, dst) &&
+    return camtrace_to_ct_addr(&pinfo->net_src, src) && camtrace_to_ct_addr(&pinfo->net_dst, dst) &&
            src->family == dst->family;
 }
 

@@ -20,9 +20,6 @@ set -o pipefail
 : "${CT_CAPTURE:?}"
 TCP_SEGMENTS=4
 
-expect_eq() {
-    [ "$2" = "$3" ] || ct_fail "$1: expected [$3], got [$2]"
-}
 
 expect_in() {
     grep -qF -- "$2" "$3" || ct_fail "$1: no [$2] in $3: $(cat "$3")"

@@ -9,9 +9,6 @@ with_dbs() {
     echo -o "camtrace.asn_db:$CT_DB/asn.mmdb" -o "camtrace.city_db:$CT_DB/city.mmdb"
 }
 
-expect_eq() {
-    [ "$2" = "$3" ] || ct_fail "$1: expected [$3], got [$2]"
-}
 
 # check_export CSV JSONL: a strict RFC 4180 reader takes the CSV (35
 # columns, CRLF), every JSON Lines record parses with unique keys, and no
@@ -215,11 +212,4 @@ case_profile() {
     ct_check_baseline profile-buttons "$CT_SANDBOX/buttons.txt"
 }
 
-run_case() {
-    ct_sandbox_init
-    "case_$1"
-    ct_sanitizer_check
-    echo "PASS: $1"
-}
-
-run_case "$1"
+ct_run_case "$1"

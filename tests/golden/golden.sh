@@ -93,9 +93,6 @@ first_dst() {
         2>"$CT_SANDBOX/err.txt" | head -n 1
 }
 
-expect_eq() {
-    [ "$2" = "$3" ] || ct_fail "$1: got '$2', expected '$3'"
-}
 
 warnings() {
     grep -c "camtrace" "$CT_SANDBOX/err.txt" || true
@@ -312,11 +309,4 @@ case_lifecycle() {
         "US,Mountain View US, "
 }
 
-run_case() {
-    ct_sandbox_init
-    "case_$1"
-    ct_sanitizer_check
-    echo "PASS: $1"
-}
-
-run_case "$1"
+ct_run_case "$1"

@@ -160,3 +160,16 @@ ct_check_baseline() {
     [ -f "$expected" ] || ct_fail "no baseline $expected (run with CT_UPDATE_BASELINES=1)"
     diff -u "$expected" "$actual" || ct_fail "$name differs from its baseline"
 }
+
+# expect_eq WHAT ACTUAL EXPECTED
+expect_eq() {
+    [ "$2" = "$3" ] || ct_fail "$1: expected [$3], got [$2]"
+}
+
+# ct_run_case CASE: case_CASE in a fresh sandbox, then the sanitizer check.
+ct_run_case() {
+    ct_sandbox_init
+    "case_$1"
+    ct_sanitizer_check
+    echo "PASS: $1"
+}
