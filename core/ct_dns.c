@@ -127,7 +127,7 @@ name_from_text(const char *text, wire_name *out)
 }
 
 /* Append a label to s with the escaping rules of ct_dns.h, recording in
- * cuts where each character or escape starts. */
+ * cuts where each character or escape ends. */
 static void
 append_label_text(GString *s, GArray *cuts, const uint8_t *label, size_t l)
 {
@@ -135,7 +135,6 @@ append_label_text(GString *s, GArray *cuts, const uint8_t *label, size_t l)
 
     while (i < l) {
         uint8_t c = label[i];
-        g_array_append_val(cuts, s->len);
         if (c >= 0x80) {
             /* Keep whole valid UTF-8 sequences, escape anything else. */
             const char *start = (const char *)label + i;
@@ -144,6 +143,7 @@ append_label_text(GString *s, GArray *cuts, const uint8_t *label, size_t l)
                 size_t n = (size_t)(g_utf8_next_char(start) - start);
                 g_string_append_len(s, start, (gssize)n);
                 i += n;
+                g_array_append_val(cuts, s->len);
                 continue;
             }
             g_string_append_printf(s, "\\%03u", c);
@@ -156,11 +156,13 @@ append_label_text(GString *s, GArray *cuts, const uint8_t *label, size_t l)
             g_string_append_c(s, (char)c);
         }
         i++;
+        g_array_append_val(cuts, s->len);
     }
 }
 
 /* Render a wire name as text capped at CT_DNS_NAME_MAX bytes.  The cap
- * falls on a boundary between characters or escapes, never inside one. */
+ * falls at the end of a character or escape: never inside one, never
+ * after a separator. */
 static void
 name_to_text(const wire_name *n, char out[CT_DNS_NAME_MAX + 1])
 {
@@ -178,16 +180,14 @@ name_to_text(const wire_name *n, char out[CT_DNS_NAME_MAX + 1])
     }
     keep = s->len;
     if (keep > CT_DNS_NAME_MAX) {
-        /* Last safe cut at or below the cap. */
+        /* Last safe cut at or below the cap.  (Trimming a trailing '.'
+         * instead would break an escaped "\." in two.) */
         keep = 0;
         for (guint i = 0; i < cuts->len; i++) {
             gsize c = g_array_index(cuts, gsize, i);
             if (c <= CT_DNS_NAME_MAX)
                 keep = c;
         }
-        /* Do not end on the separator. */
-        while (keep > 0 && s->str[keep - 1] == '.')
-            keep--;
     }
     memcpy(out, s->str, keep);
     out[keep] = '\0';

@@ -200,9 +200,13 @@ intern_string(ct_geo *geo, const char *data, uint32_t size)
         return NULL;
     memcpy(buf, data, len);
     buf[len] = '\0';
-    /* Truncation may split a character: cut back to the last valid one. */
-    if (!g_utf8_validate(buf, (gssize)len, &end) && len == CT_GEO_STRING_MAX)
+    /* Truncation may split a character: cut back to the last valid one
+     * (at most 3 bytes back; anything earlier is the cleaning's job). */
+    if (!g_utf8_validate(buf, (gssize)len, &end) && len == CT_GEO_STRING_MAX &&
+        end >= buf + len - 3) {
         len = (size_t)(end - buf);
+        buf[len] = '\0';
+    }
 
     if (is_clean(buf, len))
         return g_string_chunk_insert_const(geo->strings, buf);

@@ -192,7 +192,8 @@ append_json_string(GString *buf, const char *text, size_t len)
 static bool
 csv_injectable(const char *text, size_t len)
 {
-    return len > 0 && strchr("=+-@\t\r", text[0]) != NULL;
+    /* memchr, not strchr: strchr would find a NUL byte (the terminator). */
+    return len > 0 && memchr("=+-@\t\r", text[0], 6) != NULL;
 }
 
 static void
