@@ -93,6 +93,10 @@ is_extension_header(int id)
 {
     const char *name;
 
+    /* Nearly every packet: decided without looking at names. */
+    if (id == proto_tcp || id == proto_udp || id == proto_icmp || id == proto_icmpv6 ||
+        id == proto_sctp)
+        return FALSE;
     if (id == proto_ah)
         return TRUE;
     name = proto_get_protocol_filter_name(id);
