@@ -265,11 +265,10 @@ ASN and City for both ends, CSV written to /dev/null.
 | a / conv | $(ratio "$a" "$conv") | at most 1.0 |
 
 Wall-clock ratios on this shared 2-core machine vary by about 5 % from run
-to run (0.95 and 1.05 in two full runs of this version); in instructions
-a / conv is 1.02 (bench/README.md): CamTrace's per-packet work costs less
-than conv's tables, and the end of the run (35 enriched columns per flow,
-about 12,000 instructions each, and two MaxMind lookups per distinct
-address) costs a little more than that saves.
+to run; bench/README.md has the steadier instruction counts.  CamTrace's
+per-packet work costs less than conv's tables; the end of the run (35
+enriched columns per flow and two MaxMind lookups per distinct address)
+costs about as much again as that saves.
 
 Memory with $packets flows of one packet each (\`ct-pcapgen bench --one-packet-flows\`), one run:
 
