@@ -400,32 +400,61 @@ ct_out_number(ct_out *out, const char *key, const char *text, size_t len)
     g_string_append_len(out->buf, text, (gssize)len);
 }
 
+/* "YYYY-mm-ddTHH:MM:SS" of sec into out[32]; false when gmtime cannot
+ * represent it. */
+static bool
+format_second(int64_t sec, char out[32])
+{
+    time_t t = (time_t)sec;
+    struct tm tm;
+
+    return gmtime_r(&t, &tm) != NULL && strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm) != 0;
+}
+
+/* second (NUL-terminated) plus ".uuuuuuZ" into out; returns the length. */
+static size_t
+with_usec(const char *second, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN])
+{
+    size_t len = strlen(second);
+
+    usec %= 1000000u;
+    memcpy(out, second, len);
+    out[len++] = '.';
+    for (int i = 5; i >= 0; i--, usec /= 10)
+        out[len + (size_t)i] = (char)('0' + usec % 10);
+    len += 6;
+    out[len++] = 'Z';
+    out[len] = '\0';
+    return len;
+}
+
+bool
+ct_out_format_timestamp(int64_t sec, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN])
+{
+    char second[32];
+
+    out[0] = '\0';
+    if (!format_second(sec, second))
+        return false;
+    with_usec(second, usec, out);
+    return true;
+}
+
 void
 ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec)
 {
-    char text[48];
+    char text[CT_OUT_TIMESTAMP_LEN];
     size_t len;
 
     /* Flows and records arrive in time order: format each second once. */
     if (sec != out->ts_sec) {
-        time_t t = (time_t)sec;
-        struct tm tm;
-
-        if (gmtime_r(&t, &tm) == NULL ||
-            strftime(out->ts_text, sizeof out->ts_text, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+        if (!format_second(sec, out->ts_text)) {
             ct_out_null(out, key);
             return;
         }
         out->ts_sec = sec;
     }
-    usec %= 1000000u;
-    len = strlen(out->ts_text);
-    memcpy(text, out->ts_text, len);
-    text[len++] = '.';
-    for (int i = 5; i >= 0; i--, usec /= 10)
-        text[len + (size_t)i] = (char)('0' + usec % 10);
-    len += 6;
-    text[len++] = 'Z';
+    len = with_usec(out->ts_text, usec, text);
     ct_out_string_len(out, key, text, len);
 }
 

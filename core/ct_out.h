@@ -84,6 +84,10 @@ void ct_out_json_value(ct_out *out, const char *key, const char *json, size_t le
 /* A point in time as ISO 8601 UTC with microseconds:
  * "2026-11-27T17:19:57.123456Z". */
 void ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec);
+/* The same text into out, for other writers (the GUI's flow table); empty
+ * and false when sec cannot be represented. */
+#define CT_OUT_TIMESTAMP_LEN 48
+bool ct_out_format_timestamp(int64_t sec, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN]);
 
 typedef enum {
     CT_OUT_SRC = 0,

@@ -24,6 +24,7 @@
 #include <epan/tap.h>
 
 #include "camtrace.h"
+#include "ct_out.h"
 
 #define TABLE_TITLE "CamTrace Flows"
 
@@ -164,23 +165,14 @@ new_row(stat_tap_table *table, guint row, const ct_flow *f)
 {
     stat_tap_table_item_type cells[N_COLS];
     const char *proto = ct_flow_proto_name(f->proto);
-    char text[64];
-    GDateTime *start;
+    char text[CT_OUT_TIMESTAMP_LEN];
 
     memset(cells, 0, sizeof cells);
     for (guint i = 0; i < N_COLS; i++)
         cells[i].type = columns[i].type;
     stat_tap_init_table_row(table, row, N_COLS, cells);
 
-    start = g_date_time_new_from_unix_utc(f->first_sec);
-    if (start != NULL) {
-        char *day = g_date_time_format(start, "%Y-%m-%dT%H:%M:%S");
-        g_snprintf(text, sizeof text, "%s.%06uZ", day, f->first_usec);
-        g_free(day);
-        g_date_time_unref(start);
-    } else {
-        text[0] = '\0';
-    }
+    ct_out_format_timestamp(f->first_sec, f->first_usec, text);
     set_string(table, row, COL_START, text);
     if (proto == NULL) {
         g_snprintf(text, sizeof text, "%u", f->proto);

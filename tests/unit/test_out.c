@@ -138,6 +138,20 @@ test_numbers(void)
     free(jsonl);
 }
 
+/* The text the flow table shows: the same as ct_out_timestamp's cells. */
+static void
+test_timestamp_text(void)
+{
+    char text[CT_OUT_TIMESTAMP_LEN];
+
+    g_assert_true(ct_out_format_timestamp(1764264000, 42, text));
+    g_assert_cmpstr(text, ==, "2025-11-27T17:20:00.000042Z");
+    g_assert_true(ct_out_format_timestamp(0, 1999999, text));
+    g_assert_cmpstr(text, ==, "1970-01-01T00:00:00.999999Z");
+    g_assert_false(ct_out_format_timestamp(INT64_MAX, 0, text));
+    g_assert_cmpstr(text, ==, "");
+}
+
 static void
 host_cells(ct_out *out)
 {
@@ -454,6 +468,7 @@ main(int argc, char **argv)
     g_test_add_func("/out/injection", test_injection);
     g_test_add_func("/out/bad-bytes", test_bad_bytes);
     g_test_add_func("/out/numbers", test_numbers);
+    g_test_add_func("/out/timestamp-text", test_timestamp_text);
     g_test_add_func("/out/host", test_host);
     g_test_add_func("/out/header", test_header);
     g_test_add_func("/out/large", test_large);
