@@ -7,10 +7,16 @@
  * advance: which addresses appear, which packets carry nested IP headers and
  * which ones are ICMP errors quoting somebody else's header.  Real captures
  * cannot be shipped (they identify people) and drift over time, so this tool
- * writes them from a fixed script ("sample") or from a seeded model ("bench").
+ * writes them from fixed scripts ("sample", "names") or from a seeded model
+ * ("bench").
  *
- * - libc only: test scripts build it with a bare `cc`, so it must not need
- *   libpcap or the Wireshark tree.
+ * - libc plus libgcrypt, never libpcap or the Wireshark tree.  libgcrypt is
+ *   there only for `names`: its QUIC Initial must be protected for real
+ *   (RFC 9001 §5: HKDF over HMAC-SHA256, AES-128-GCM, AES-128-ECB header
+ *   protection) or tshark cannot decrypt it and find the SNI inside, and
+ *   hand-rolled AES-GCM would be more code to trust than the test it serves.
+ *   Wireshark itself links libgcrypt, so every host that runs the tests has
+ *   it; the other scenarios make no libgcrypt call.
  * - Classic pcap written field by field in little-endian order, so the same
  *   arguments give a byte-identical file on any host and tests can use cmp.
  * - splitmix64 instead of rand(): the same sequence on every libc.  Bench
@@ -31,6 +37,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gcrypt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -781,25 +788,34 @@ tls_rec_open(wbuf_t *b, uint8_t type, uint16_t version)
     return open16(b);
 }
 
-/* A well-formed TLS 1.3 ClientHello, so tshark parses rather than flags it. */
+/*
+ * A well-formed ClientHello handshake message, so tshark parses rather than
+ * flags it.  Over TCP it offers TLS 1.3 and 1.2 with a 32-byte legacy session
+ * id.  Inside QUIC (quic_tp != NULL) it is what RFC 9001 asks for: TLS 1.3
+ * only, no session id (sid NULL), and the quic_transport_parameters
+ * extension carrying quic_tp.
+ */
 static void
-tls_client_hello(wbuf_t *b, rng_t *r, const char *sni, const char *alpn, const uint8_t sid[32])
+tls_client_hello_msg(wbuf_t *b, rng_t *r, const char *sni, const char *alpn, const uint8_t *sid,
+                     const uint8_t *quic_tp, size_t quic_tp_len)
 {
     static const uint16_t suites[] = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f,
                                       0xc02c, 0xc030, 0xcca9, 0xcca8};
     static const uint16_t sigalgs[] = {0x0403, 0x0804, 0x0401, 0x0503,
                                        0x0805, 0x0501, 0x0806, 0x0601};
-    size_t rec = tls_rec_open(b, 0x16, 0x0301);
+    bool quic = quic_tp != NULL;
+    size_t nsuites = quic ? 3 : ARRAY_LEN(suites); /* the TLS 1.3 ones come first */
     size_t hs, v, ext, e, l, n;
 
     put8(b, 1);
     hs = open24(b);
     put16(b, 0x0303);
     put_random(b, r, 32);
-    put8(b, 32);
-    putn(b, sid, 32);
+    put8(b, sid != NULL ? 32 : 0);
+    if (sid != NULL)
+        putn(b, sid, 32);
     v = open16(b);
-    for (size_t i = 0; i < ARRAY_LEN(suites); i++)
+    for (size_t i = 0; i < nsuites; i++)
         put16(b, suites[i]);
     close16(b, v);
     put8(b, 1); /* compression methods: null only */
@@ -843,11 +859,18 @@ tls_client_hello(wbuf_t *b, rng_t *r, const char *sni, const char *alpn, const u
         close16(b, e);
     }
 
-    put16(b, 0x002b); /* supported_versions: TLS 1.3, 1.2 */
-    put16(b, 5);
-    put8(b, 4);
-    put16(b, 0x0304);
-    put16(b, 0x0303);
+    if (quic) {
+        put16(b, 0x002b); /* supported_versions: TLS 1.3 */
+        put16(b, 3);
+        put8(b, 2);
+        put16(b, 0x0304);
+    } else {
+        put16(b, 0x002b); /* supported_versions: TLS 1.3, 1.2 */
+        put16(b, 5);
+        put8(b, 4);
+        put16(b, 0x0304);
+        put16(b, 0x0303);
+    }
 
     put16(b, 0x002d); /* psk_key_exchange_modes: psk_dhe_ke */
     put16(b, 2);
@@ -863,8 +886,24 @@ tls_client_hello(wbuf_t *b, rng_t *r, const char *sni, const char *alpn, const u
     close16(b, l);
     close16(b, e);
 
+    if (quic) {
+        put16(b, 0x0039); /* quic_transport_parameters (RFC 9001 §8.2) */
+        e = open16(b);
+        putn(b, quic_tp, quic_tp_len);
+        close16(b, e);
+    }
+
     close16(b, ext);
     close24(b, hs);
+}
+
+/* The ClientHello in a TLS record, as sent over TCP. */
+static void
+tls_client_hello(wbuf_t *b, rng_t *r, const char *sni, const char *alpn, const uint8_t sid[32])
+{
+    size_t rec = tls_rec_open(b, 0x16, 0x0301);
+
+    tls_client_hello_msg(b, r, sni, alpn, sid, NULL, 0);
     close16(b, rec);
 }
 
@@ -1080,15 +1119,14 @@ ephemeral_port(gen_t *g)
     return port_is_claimed(port) ? next_port(port) : port;
 }
 
-/* Query then answer; the answers' family selects A or AAAA. */
+/* Query from a given port with a given id, then answer; the answers' family selects A or AAAA. */
 static void
-dns_exchange(gen_t *g, const path_t *q, uint8_t reply_ttl, const char *name,
-             const ipaddr_t *answers, size_t n, uint64_t gap_us, uint64_t rtt_us)
+dns_exchange_on(gen_t *g, const path_t *q, uint8_t reply_ttl, uint16_t id, uint16_t port,
+                const char *name, const ipaddr_t *answers, size_t n, uint64_t gap_us,
+                uint64_t rtt_us)
 {
     uint8_t buf[512];
     wbuf_t b = wb_init(buf, sizeof buf);
-    uint16_t id = (uint16_t)rng_next(&g->rng);
-    uint16_t port = ephemeral_port(g);
     uint16_t type = dns_addr_type(&answers[0]);
     path_t r = path_reverse(q, reply_ttl);
 
@@ -1102,6 +1140,17 @@ dns_exchange(gen_t *g, const path_t *q, uint8_t reply_ttl, const char *name,
     for (size_t i = 0; i < n; i++)
         dns_rr_addr(&b, NULL, 1, 300, &answers[i]);
     send_udp(g, &r, 53, port, buf, b.len, rtt_us);
+}
+
+/* dns_exchange_on() with the id and the client port drawn from the stream. */
+static void
+dns_exchange(gen_t *g, const path_t *q, uint8_t reply_ttl, const char *name,
+             const ipaddr_t *answers, size_t n, uint64_t gap_us, uint64_t rtt_us)
+{
+    uint16_t id = (uint16_t)rng_next(&g->rng);
+    uint16_t port = ephemeral_port(g);
+
+    dns_exchange_on(g, q, reply_ttl, id, port, name, answers, n, gap_us, rtt_us);
 }
 
 /* ICMP(v6) echo request and reply with a Linux ping payload (timeval + pattern). */
@@ -1264,11 +1313,11 @@ ntp_put(wbuf_t *b, bool server, uint64_t origin_us, uint64_t now_us)
 }
 
 static void
-ntp_exchange(gen_t *g, const path_t *p, uint8_t reply_ttl, uint64_t gap_us, uint64_t rtt_us)
+ntp_exchange_on(gen_t *g, const path_t *p, uint8_t reply_ttl, uint16_t port, uint64_t gap_us,
+                uint64_t rtt_us)
 {
     uint8_t buf[48];
     wbuf_t b = wb_init(buf, sizeof buf);
-    uint16_t port = ephemeral_port(g);
     path_t r = path_reverse(p, reply_ttl);
     uint64_t t1 = g->now_us + gap_us;
 
@@ -1277,6 +1326,12 @@ ntp_exchange(gen_t *g, const path_t *p, uint8_t reply_ttl, uint64_t gap_us, uint
     b = wb_init(buf, sizeof buf);
     ntp_put(&b, true, t1, t1 + rtt_us);
     send_udp(g, &r, 123, port, buf, b.len, rtt_us);
+}
+
+static void
+ntp_exchange(gen_t *g, const path_t *p, uint8_t reply_ttl, uint64_t gap_us, uint64_t rtt_us)
+{
+    ntp_exchange_on(g, p, reply_ttl, ephemeral_port(g), gap_us, rtt_us);
 }
 
 enum { DHCPDISCOVER = 1, DHCPOFFER = 2, DHCPREQUEST = 3, DHCPACK = 5 };
@@ -1507,6 +1562,31 @@ ssdp_search(home_t *h, uint64_t gap_us)
     send_udp(g, &r, 1900, port, (const uint8_t *)reply, sizeof reply - 1, MS(180));
 }
 
+/*
+ * One HTTP/1.1 request and its response on a fresh connection c, which the
+ * client then closes.  The response carries Content-Length and the body.
+ */
+static void
+http_fetch(gen_t *g, tcpconn_t *c, const char *req, const char *status, const char *ctype,
+           const char *body, uint64_t gap_us, uint64_t rtt_us)
+{
+    char resp[512];
+    int n;
+
+    n = snprintf(resp, sizeof resp,
+                 "HTTP/1.1 %s\r\nContent-Type: %s\r\n"
+                 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                 status, ctype, strlen(body), body);
+    if (n < 0 || (size_t)n >= sizeof resp)
+        die("internal error: HTTP response template too long");
+    tcp_handshake(g, c, gap_us, rtt_us);
+    tcp_seg(g, c, false, TF_PSH | TF_ACK, (const uint8_t *)req, strlen(req), 200);
+    tcp_seg(g, c, true, TF_ACK, NULL, 0, rtt_us);
+    tcp_seg(g, c, true, TF_PSH | TF_ACK, (const uint8_t *)resp, (size_t)n, 900);
+    tcp_seg(g, c, false, TF_ACK, NULL, 0, 110);
+    tcp_close(g, c, MS(2), rtt_us);
+}
+
 /* Plain HTTP so CamTrace's tests see a cleartext Host header beside the IP. */
 static void
 http_get(home_t *h, uint64_t gap_us)
@@ -1523,23 +1603,10 @@ http_get(home_t *h, uint64_t gap_us)
         "illustrative examples in documents.</p>\n</body>\n</html>\n";
     gen_t *g = h->g;
     path_t p = wan_path(h, &h->camera, "93.184.216.34");
-    char resp[512];
-    int n;
     tcpconn_t c;
 
-    n = snprintf(resp, sizeof resp,
-                 "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\n"
-                 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-                 sizeof body - 1, body);
-    if (n < 0 || (size_t)n >= sizeof resp)
-        die("internal error: HTTP response template too long");
     tcp_conn_init(&c, &p, 55, ephemeral_port(g), 80, &g->rng);
-    tcp_handshake(g, &c, gap_us, MS(88));
-    tcp_seg(g, &c, false, TF_PSH | TF_ACK, (const uint8_t *)req, sizeof req - 1, 200);
-    tcp_seg(g, &c, true, TF_ACK, NULL, 0, MS(88));
-    tcp_seg(g, &c, true, TF_PSH | TF_ACK, (const uint8_t *)resp, (size_t)n, 900);
-    tcp_seg(g, &c, false, TF_ACK, NULL, 0, 110);
-    tcp_close(g, &c, MS(2), MS(88));
+    http_fetch(g, &c, req, "200 OK", "text/html; charset=UTF-8", body, gap_us, MS(88));
 }
 
 /* 6in4 (protocol 41) carrying a TCP SYN: an IP header nested in another. */
@@ -1691,6 +1758,528 @@ sample_run(gen_t *g)
     tls_send(g, &mqtt, false, 2, MS(900)); /* PINGREQ */
     tls_send(g, &mqtt, true, 2, MS(14));   /* PINGRESP */
     mdns_announce(&h, false, MS(350));
+}
+
+/* ------------------------------------------------------------------ */
+/* QUIC Initial packets (names capture)                                */
+/* ------------------------------------------------------------------ */
+
+/* Every datagram carrying a client Initial is at least this long (RFC 9000 §14.1). */
+enum { QUIC_INITIAL_SIZE = 1200, QUIC_PN_LEN = 1, QUIC_TAG_LEN = 16 };
+
+/* Variable-length integer (RFC 9000 §16). */
+static size_t
+quic_varint_len(uint64_t v)
+{
+    return v < 0x40 ? 1 : v < 0x4000 ? 2 : v < 0x40000000 ? 4 : 8;
+}
+
+static void
+quic_varint(wbuf_t *b, uint64_t v)
+{
+    switch (quic_varint_len(v)) {
+    case 1:
+        put8(b, (uint8_t)v);
+        break;
+    case 2:
+        put16(b, (uint16_t)(0x4000 | v));
+        break;
+    case 4:
+        put32(b, (uint32_t)(0x80000000u | v));
+        break;
+    default:
+        put32(b, (uint32_t)(0xc0000000u | (v >> 32)));
+        put32(b, (uint32_t)v);
+        break;
+    }
+}
+
+/* Transport parameter with an integer value (RFC 9000 §18). */
+static void
+quic_tp_int(wbuf_t *b, uint64_t id, uint64_t v)
+{
+    quic_varint(b, id);
+    quic_varint(b, quic_varint_len(v));
+    quic_varint(b, v);
+}
+
+/* A Chrome-like client's transport parameters. */
+static void
+quic_client_tp(wbuf_t *b, const uint8_t *scid, size_t scid_len)
+{
+    quic_tp_int(b, 0x01, 30000);    /* max_idle_timeout, ms */
+    quic_tp_int(b, 0x03, 1472);     /* max_udp_payload_size */
+    quic_tp_int(b, 0x04, 15728640); /* initial_max_data */
+    quic_tp_int(b, 0x05, 6291456);  /* initial_max_stream_data_bidi_local */
+    quic_tp_int(b, 0x06, 6291456);  /* initial_max_stream_data_bidi_remote */
+    quic_tp_int(b, 0x07, 6291456);  /* initial_max_stream_data_uni */
+    quic_tp_int(b, 0x08, 100);      /* initial_max_streams_bidi */
+    quic_tp_int(b, 0x09, 103);      /* initial_max_streams_uni */
+    quic_varint(b, 0x0c);           /* disable_active_migration: no value */
+    quic_varint(b, 0);
+    quic_tp_int(b, 0x0e, 4); /* active_connection_id_limit */
+    quic_varint(b, 0x0f);    /* initial_source_connection_id */
+    quic_varint(b, scid_len);
+    putn(b, scid, scid_len);
+}
+
+static void
+gcrypt_init(void)
+{
+    if (gcry_check_version(GCRYPT_VERSION) == NULL)
+        die("libgcrypt %s or newer is needed", GCRYPT_VERSION);
+    gcry_control(GCRYCTL_DISABLE_SECMEM, 0);
+    gcry_control(GCRYCTL_INITIALIZATION_FINISHED, 0);
+}
+
+static void
+hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len, uint8_t out[32])
+{
+    gcry_md_hd_t h;
+
+    if (gcry_md_open(&h, GCRY_MD_SHA256, GCRY_MD_FLAG_HMAC) != 0)
+        die("libgcrypt: cannot open HMAC-SHA256");
+    if (gcry_md_setkey(h, key, key_len) != 0)
+        die("libgcrypt: cannot key HMAC-SHA256");
+    gcry_md_write(h, msg, len);
+    memcpy(out, gcry_md_read(h, GCRY_MD_SHA256), 32);
+    gcry_md_close(h);
+}
+
+/*
+ * HKDF-Expand-Label (RFC 8446 §7.1) with an empty context.  Every output
+ * here is at most one SHA-256 block, so HKDF-Expand is the single HMAC T(1).
+ */
+static void
+hkdf_expand_label(const uint8_t secret[32], const char *label, uint8_t *out, size_t out_len)
+{
+    uint8_t info[64];
+    wbuf_t b = wb_init(info, sizeof info);
+    uint8_t t[32];
+
+    if (out_len > sizeof t)
+        die("internal error: HKDF output too long");
+    put16(&b, (uint16_t)out_len);
+    put8(&b, (uint8_t)(6 + strlen(label)));
+    putstr(&b, "tls13 ");
+    putstr(&b, label);
+    put8(&b, 0); /* context */
+    put8(&b, 1); /* block counter */
+    hmac_sha256(secret, 32, info, b.len, t);
+    memcpy(out, t, out_len);
+}
+
+typedef struct {
+    uint8_t key[16], iv[12], hp[16];
+} quic_keys_t;
+
+/* Client Initial keys from the client's first Destination Connection ID (RFC 9001 §5.2). */
+static void
+quic_client_initial_keys(const uint8_t *dcid, size_t dcid_len, quic_keys_t *k)
+{
+    static const uint8_t salt_v1[20] = {0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
+                                        0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a};
+    uint8_t initial[32], client[32];
+
+    hmac_sha256(salt_v1, sizeof salt_v1, dcid, dcid_len, initial); /* HKDF-Extract */
+    hkdf_expand_label(initial, "client in", client, sizeof client);
+    hkdf_expand_label(client, "quic key", k->key, sizeof k->key);
+    hkdf_expand_label(client, "quic iv", k->iv, sizeof k->iv);
+    hkdf_expand_label(client, "quic hp", k->hp, sizeof k->hp);
+}
+
+static void
+gcry_check(gcry_error_t err, const char *what)
+{
+    if (err != 0)
+        die("libgcrypt: %s: %s", what, gcry_strerror(err));
+}
+
+/* AES-128-GCM in place over data, tag appended by the caller's layout. */
+static void
+aes128_gcm_seal(const uint8_t key[16], const uint8_t nonce[12], const uint8_t *aad, size_t aad_len,
+                uint8_t *data, size_t len, uint8_t tag[16])
+{
+    gcry_cipher_hd_t h;
+
+    gcry_check(gcry_cipher_open(&h, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_GCM, 0), "open GCM");
+    gcry_check(gcry_cipher_setkey(h, key, 16), "GCM key");
+    gcry_check(gcry_cipher_setiv(h, nonce, 12), "GCM nonce");
+    gcry_check(gcry_cipher_authenticate(h, aad, aad_len), "GCM AAD");
+    gcry_check(gcry_cipher_encrypt(h, data, len, NULL, 0), "GCM encrypt");
+    gcry_check(gcry_cipher_gettag(h, tag, 16), "GCM tag");
+    gcry_cipher_close(h);
+}
+
+static void
+aes128_ecb_block(const uint8_t key[16], const uint8_t in[16], uint8_t out[16])
+{
+    gcry_cipher_hd_t h;
+
+    gcry_check(gcry_cipher_open(&h, GCRY_CIPHER_AES128, GCRY_CIPHER_MODE_ECB, 0), "open ECB");
+    gcry_check(gcry_cipher_setkey(h, key, 16), "ECB key");
+    gcry_check(gcry_cipher_encrypt(h, out, 16, in, 16), "ECB encrypt");
+    gcry_cipher_close(h);
+}
+
+/*
+ * A version 1 client Initial as the UDP payload: long header, one CRYPTO
+ * frame holding the ClientHello message, PADDING up to QUIC_INITIAL_SIZE,
+ * then packet protection (AES-128-GCM) and header protection (AES-128-ECB
+ * mask over the first byte's low bits and the packet number), RFC 9001 §5.
+ */
+static void
+quic_client_initial(wbuf_t *b, const uint8_t *dcid, size_t dcid_len, const uint8_t *scid,
+                    size_t scid_len, uint8_t pn, const uint8_t *crypto, size_t crypto_len)
+{
+    size_t start = b->len, len_off, pn_off, pay_off, end = start + QUIC_INITIAL_SIZE;
+    uint8_t *p = b->p;
+    quic_keys_t k;
+    uint8_t nonce[12], mask[16];
+
+    put8(b, 0xc0 | (QUIC_PN_LEN - 1)); /* long header, fixed bit, type Initial */
+    put32(b, 1);                       /* version 1 */
+    put8(b, (uint8_t)dcid_len);
+    putn(b, dcid, dcid_len);
+    put8(b, (uint8_t)scid_len);
+    putn(b, scid, scid_len);
+    quic_varint(b, 0); /* token length */
+    len_off = b->len;
+    put16(b, (uint16_t)(0x4000 | (end - len_off - 2))); /* Length: packet number + payload */
+    pn_off = b->len;
+    put8(b, pn);
+    pay_off = b->len;
+    put8(b, 0x06); /* CRYPTO */
+    quic_varint(b, 0);
+    quic_varint(b, crypto_len);
+    putn(b, crypto, crypto_len);
+    if (b->len + QUIC_TAG_LEN > end)
+        die("internal error: ClientHello does not fit one Initial");
+    putz(b, end - QUIC_TAG_LEN - b->len); /* PADDING frames */
+    putz(b, QUIC_TAG_LEN);
+
+    quic_client_initial_keys(dcid, dcid_len, &k);
+    memcpy(nonce, k.iv, sizeof nonce);
+    nonce[11] ^= pn;
+    aes128_gcm_seal(k.key, nonce, p + start, pay_off - start, p + pay_off,
+                    end - QUIC_TAG_LEN - pay_off, p + end - QUIC_TAG_LEN);
+    aes128_ecb_block(k.hp, p + pn_off + 4, mask);
+    p[start] ^= mask[0] & 0x0f;
+    for (size_t i = 0; i < QUIC_PN_LEN; i++)
+        p[pn_off + i] ^= mask[1 + i];
+}
+
+/* ------------------------------------------------------------------ */
+/* Names capture                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * `names` exercises learning host names from the capture itself: DNS answers
+ * (a CNAME chain, AAAA, a name learned in the middle of a flow, a second name
+ * for a known address), TLS SNI over TCP, SNI inside a protected QUIC
+ * Initial, and HTTP Host headers, one of them hostile.  Some remotes are
+ * never named at all.
+ *
+ * Fixed client ports and DNS ids, by step of the script in names_run():
+ *   camera DNS 40053 (1, id 0x4e01), 40054 (8, id 0x4e08), 40055 (9, id 0x4e09)
+ *   plug DNS over IPv6 40056 (6, id 0x4e06)
+ *   camera TCP 41001 -> 35.157.100.20:443 (2, 11), 41002 -> 52.94.236.248:443 (3),
+ *              41003 -> 93.184.216.34:80 (4), 41004 -> 35.157.100.20:8883 (10),
+ *              41005 -> 185.60.216.35:80 (12)
+ *   plug TCP   41006 -> [2a00:1450:4001:82a::200e]:443 (7)
+ *   camera NTP 40123 -> 8.8.8.8:123 (5), 40124 -> 162.159.200.1:123 (8)
+ *   plug QUIC  50000 -> 142.250.185.78:443 (13)
+ * None of these is a UDP port tshark 4.0 binds a dissector to.
+ */
+enum {
+    NP_DNS_API = 40053,
+    NP_DNS_TIME = 40054,
+    NP_DNS_CDN = 40055,
+    NP_DNS_PLUG = 40056,
+    NP_TCP_API = 41001,
+    NP_TCP_TELEMETRY = 41002,
+    NP_TCP_FIRMWARE = 41003,
+    NP_TCP_MQTT = 41004,
+    NP_TCP_HOSTILE = 41005,
+    NP_TCP_PLUG = 41006,
+    NP_NTP_GOOGLE = 40123,
+    NP_NTP_TIME = 40124,
+    NP_QUIC = 50000,
+};
+
+/* DNS name compression (RFC 1035 §4.1.4) within one message. */
+typedef struct {
+    wbuf_t *b;
+    size_t msg; /* offset of the DNS header in b */
+    size_t n;
+    struct {
+        const char *suffix; /* points into the caller's name */
+        uint16_t off;
+    } seen[16];
+} dnsz_t;
+
+/* Write name, pointing at the longest suffix already in the message. */
+static void
+dnsz_name(dnsz_t *z, const char *name)
+{
+    const char *s = name;
+
+    while (*s != '\0') {
+        size_t n = strcspn(s, ".");
+        size_t off = z->b->len - z->msg;
+
+        for (size_t i = 0; i < z->n; i++) {
+            if (strcmp(z->seen[i].suffix, s) == 0) {
+                put16(z->b, (uint16_t)(0xc000 | z->seen[i].off));
+                return;
+            }
+        }
+        if (n == 0 || n > 63)
+            die("internal error: bad DNS name %s", name);
+        if (z->n < ARRAY_LEN(z->seen) && off < 0x4000) {
+            z->seen[z->n].suffix = s;
+            z->seen[z->n].off = (uint16_t)off;
+            z->n++;
+        }
+        put8(z->b, (uint8_t)n);
+        putn(z->b, s, n);
+        s += n;
+        if (*s == '.')
+            s++;
+    }
+    put8(z->b, 0);
+}
+
+static size_t
+dnsz_rr_open(dnsz_t *z, const char *owner, uint16_t type, uint32_t ttl)
+{
+    dnsz_name(z, owner);
+    put16(z->b, type);
+    put16(z->b, 1); /* IN */
+    put32(z->b, ttl);
+    return open16(z->b);
+}
+
+static void
+dnsz_rr_cname(dnsz_t *z, const char *owner, uint32_t ttl, const char *target)
+{
+    size_t rd = dnsz_rr_open(z, owner, 5, ttl);
+
+    dnsz_name(z, target);
+    close16(z->b, rd);
+}
+
+static void
+dnsz_rr_a(dnsz_t *z, const char *owner, uint32_t ttl, const char *addr)
+{
+    ipaddr_t ip = ip_parse(addr);
+    size_t rd = dnsz_rr_open(z, owner, dns_addr_type(&ip), ttl);
+
+    putn(z->b, ip.a, ip_alen(&ip));
+    close16(z->b, rd);
+}
+
+/*
+ * Step 1: an A lookup answered through a CNAME chain, plus one address
+ * record that is not on the chain and must not name anything it reaches.
+ */
+static void
+names_cname_lookup(gen_t *g, const path_t *q, uint64_t gap_us, uint64_t rtt_us)
+{
+    static const char qname[] = "device-api.vendor.example";
+    uint8_t buf[512];
+    wbuf_t b = wb_init(buf, sizeof buf);
+    path_t r = path_reverse(q, 64);
+    dnsz_t z = {.b = &b, .msg = 0};
+
+    dns_header(&b, 0x4e01, 0x0100, 1, 0); /* RD */
+    dns_question(&b, qname, 1, 1);
+    send_udp(g, q, NP_DNS_API, 53, buf, b.len, gap_us);
+
+    b = wb_init(buf, sizeof buf);
+    dns_header(&b, 0x4e01, 0x8180, 1, 5); /* QR RD RA, NOERROR */
+    dnsz_name(&z, qname);
+    put16(&b, 1);
+    put16(&b, 1);
+    dnsz_rr_cname(&z, qname, 3600, "d1.cdn.example.net");
+    dnsz_rr_cname(&z, "d1.cdn.example.net", 300, "edge.cdn.example.net");
+    dnsz_rr_a(&z, "edge.cdn.example.net", 60, "35.157.100.20");
+    dnsz_rr_a(&z, "edge.cdn.example.net", 60, "35.157.100.21");
+    dnsz_rr_a(&z, "unrelated.example", 300, "35.157.100.99");
+    send_udp(g, &r, 53, NP_DNS_API, buf, b.len, rtt_us);
+}
+
+/* One TCP payload of n bytes: a marker byte, then random-looking bytes. */
+static void
+names_raw_seg(gen_t *g, tcpconn_t *c, bool server, uint8_t first, size_t n, uint64_t gap_us)
+{
+    frame_t f;
+    wbuf_t *b = tcp_begin(g, &f, c, server, TF_PSH | TF_ACK);
+
+    put8(b, first);
+    put_random(b, &g->rng, n - 1);
+    tcp_end(g, &f, c, server, TF_PSH | TF_ACK, gap_us);
+}
+
+/*
+ * Step 13: a QUIC client Initial with SNI in its protected CRYPTO frame, and
+ * one short-header datagram back, so the flow has traffic both ways.
+ */
+static void
+names_quic(gen_t *g, const path_t *p, uint8_t reply_ttl, uint64_t gap_us, uint64_t rtt_us)
+{
+    /* The DCID of RFC 9001 Appendix A, so the keys can be checked there. */
+    static const uint8_t dcid[8] = {0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08};
+    static const uint8_t scid[8] = {0x5c, 0x1d, 0x7a, 0x0e, 0x61, 0x3b, 0x92, 0x4f};
+    uint8_t tp[128], hello[1024];
+    wbuf_t tb = wb_init(tp, sizeof tp);
+    wbuf_t hb = wb_init(hello, sizeof hello);
+    path_t r = path_reverse(p, reply_ttl);
+    frame_t f;
+    wbuf_t *b;
+
+    quic_client_tp(&tb, scid, sizeof scid);
+    tls_client_hello_msg(&hb, &g->rng, "video.plug.example", "h3", NULL, tp, tb.len);
+    b = frame_udp(g, &f, p, NP_QUIC, 443);
+    quic_client_initial(b, dcid, sizeof dcid, scid, sizeof scid, 0, hello, hb.len);
+    frame_send(g, &f, gap_us);
+
+    /*
+     * 1-RTT-looking: fixed bit, then random bytes.  They do not start with
+     * the client's SCID, so tshark 4.0 does not tie the packet to the
+     * connection and warn that it cannot decrypt it; it only notes an
+     * unknown (as if migrated) connection.
+     */
+    b = frame_udp(g, &f, &r, 443, NP_QUIC);
+    put8(b, (uint8_t)(0x40 | rng_below(&g->rng, 0x40)));
+    put_random(b, &g->rng, 80);
+    frame_send(g, &f, rtt_us);
+}
+
+static void
+names_run(gen_t *g)
+{
+    /* Locally administered MACs: tshark resolves no vendor for them. */
+    static const uint8_t mac_router[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+    static const uint8_t mac_camera[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x50};
+    static const uint8_t mac_plug[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x60};
+    static const char fw_req[] = "GET /fw/latest.bin HTTP/1.1\r\n"
+                                 "Host: firmware.vendor.example:8080\r\n"
+                                 "User-Agent: camfw/2.4.1\r\n"
+                                 "Accept: */*\r\n"
+                                 "Connection: close\r\n"
+                                 "\r\n";
+    /* A spreadsheet formula and a TAB: whoever prints Host must neutralise both. */
+    static const char hostile_req[] = "GET / HTTP/1.1\r\n"
+                                      "Host: =HYPERLINK(\"http://x.example\")\t.evil.example\r\n"
+                                      "User-Agent: camfw/2.4.1\r\n"
+                                      "Accept: */*\r\n"
+                                      "Connection: close\r\n"
+                                      "\r\n";
+    home_t h = {.g = g};
+    tcpconn_t api, c;
+    path_t p;
+    ipaddr_t ans[2];
+
+    h.router = host_make(mac_router, "192.168.1.1", "fd00::1");
+    h.camera = host_make(mac_camera, "192.168.1.50", "fd00::50"); /* IPv4 only here */
+    h.plug = host_make(mac_plug, "192.168.1.60", "fd00::60");
+
+    /* 1. Camera resolves its API through a CNAME chain. */
+    p = lan_path(&h.camera, &h.router, false);
+    names_cname_lookup(g, &p, 0, MS(10));
+
+    /* 2. TLS to the API; this connection stays open until step 11. */
+    p = wan_path(&h, &h.camera, "35.157.100.20");
+    tcp_conn_init(&api, &p, 241, NP_TCP_API, 443, &g->rng);
+    tls_open(g, &api, "device-api.vendor.example", "http/1.1", MS(10), MS(14));
+    tls_send(g, &api, false, 310, MS(10));
+    tls_send(g, &api, false, 124, 300);
+    tls_send(g, &api, true, 95, MS(14));
+    tls_send(g, &api, true, 640, 200);
+    tcp_seg(g, &api, false, TF_ACK, NULL, 0, 90);
+
+    /* 3. TLS to an address no DNS answer named: SNI only. */
+    p = wan_path(&h, &h.camera, "52.94.236.248");
+    tcp_conn_init(&c, &p, 232, NP_TCP_TELEMETRY, 443, &g->rng);
+    tls_open(g, &c, "telemetry.vendor.example", "http/1.1", MS(10), MS(10));
+    tls_send(g, &c, false, 280, MS(10));
+    tls_send(g, &c, true, 48, MS(10));
+    tcp_close(g, &c, MS(10), MS(10));
+
+    /* 4. Plain HTTP to an address no DNS answer named: Host (with a port) only. */
+    p = wan_path(&h, &h.camera, "93.184.216.34");
+    tcp_conn_init(&c, &p, 55, NP_TCP_FIRMWARE, 80, &g->rng);
+    http_fetch(g, &c, fw_req, "200 OK", "application/octet-stream",
+               "CTFW v2.4.2 build 20260110 size 0\n", MS(10), MS(10));
+
+    /* 5. NTP to an address nothing names. */
+    p = wan_path(&h, &h.camera, "8.8.8.8");
+    ntp_exchange_on(g, &p, 117, NP_NTP_GOOGLE, MS(10), MS(10));
+
+    /* 6. Plug resolves over IPv6: two AAAA answers, no CNAME. */
+    p = lan_path(&h.plug, &h.router, true);
+    ans[0] = ip_parse("2a00:1450:4001:82a::200e");
+    ans[1] = ip_parse("2a00:1450:4001:82a::200f");
+    dns_exchange_on(g, &p, 64, 0x4e06, NP_DNS_PLUG, "cloud.plug.example", ans, 2, MS(10), MS(10));
+
+    /* 7. Plug TLS over IPv6 to the first answer. */
+    p = wan_path(&h, &h.plug, "2a00:1450:4001:82a::200e");
+    tcp_conn_init(&c, &p, 118, NP_TCP_PLUG, 443, &g->rng);
+    tls_open(g, &c, "cloud.plug.example", "h2", MS(10), MS(10));
+    tls_send(g, &c, false, 190, MS(10));
+    tls_send(g, &c, true, 61, MS(10));
+    tcp_close(g, &c, MS(10), MS(10));
+
+    /* 8. NTP request, the lookup of its server, then the reply: named mid-flow. */
+    {
+        uint8_t buf[48];
+        wbuf_t b = wb_init(buf, sizeof buf);
+        path_t r;
+        uint64_t t1 = g->now_us + MS(10);
+
+        p = wan_path(&h, &h.camera, "162.159.200.1");
+        r = path_reverse(&p, 58);
+        ntp_put(&b, false, 0, t1);
+        send_udp(g, &p, NP_NTP_TIME, 123, buf, b.len, MS(10));
+
+        ans[0] = ip_parse("162.159.200.1");
+        p = lan_path(&h.camera, &h.router, false);
+        dns_exchange_on(g, &p, 64, 0x4e08, NP_DNS_TIME, "time.vendor.example", ans, 1, MS(10),
+                        MS(10));
+
+        b = wb_init(buf, sizeof buf);
+        ntp_put(&b, true, t1, g->now_us + MS(10));
+        send_udp(g, &r, 123, NP_NTP_TIME, buf, b.len, MS(10));
+    }
+
+    /* 9. A second name for the API's address. */
+    p = lan_path(&h.camera, &h.router, false);
+    ans[0] = ip_parse("35.157.100.20");
+    dns_exchange_on(g, &p, 64, 0x4e09, NP_DNS_CDN, "cdn-other.example", ans, 1, MS(10), MS(10));
+
+    /* 10. Not TLS on the MQTT-over-TLS port: only the address names this flow. */
+    p = wan_path(&h, &h.camera, "35.157.100.20");
+    tcp_conn_init(&c, &p, 241, NP_TCP_MQTT, 8883, &g->rng);
+    tcp_handshake(g, &c, MS(10), MS(14));
+    names_raw_seg(g, &c, false, 0x10, 40, MS(10)); /* like MQTT CONNECT */
+    names_raw_seg(g, &c, true, 0x20, 40, MS(14));  /* like MQTT CONNACK */
+    tcp_close(g, &c, MS(10), MS(14));
+
+    /* 11. The API connection from step 2 speaks once more, then closes. */
+    tls_send(g, &api, false, 77, MS(10));
+    tcp_seg(g, &api, true, TF_ACK, NULL, 0, MS(14));
+    tcp_close(g, &api, MS(10), MS(14));
+
+    /* 12. A hostile Host header. */
+    p = wan_path(&h, &h.camera, "185.60.216.35");
+    tcp_conn_init(&c, &p, 57, NP_TCP_HOSTILE, 80, &g->rng);
+    http_fetch(g, &c, hostile_req, "404 Not Found", "text/html; charset=UTF-8",
+               "<html><body><h1>404 Not Found</h1></body></html>\n", MS(10), MS(10));
+
+    /* 13. QUIC from the plug: the SNI sits inside the protected Initial. */
+    p = wan_path(&h, &h.plug, "142.250.185.78");
+    names_quic(g, &p, 119, MS(10), MS(10));
 }
 
 /* ------------------------------------------------------------------ */
@@ -2363,12 +2952,15 @@ write_remotes(const bench_t *bn, const char *path)
 
 static const char usage_text[] =
     "usage: ct-pcapgen sample OUT.pcap\n"
+    "       ct-pcapgen names OUT.pcap\n"
     "       ct-pcapgen bench [--packets N] [--remotes R] [--v6-percent P] [--seed S]\n"
     "                        [--list-remotes FILE] [--one-packet-flows] OUT.pcap\n"
     "       ct-pcapgen --help\n"
     "\n"
     "Writes a deterministic classic pcap (Ethernet, microsecond timestamps).\n"
     "  sample  a ~180-packet home network capture with every case CamTrace handles\n"
+    "  names   an 86-packet capture whose host names come from the capture itself:\n"
+    "          DNS (CNAME chain, AAAA), TLS SNI, QUIC Initial SNI, HTTP Host\n"
     "  bench   N packets (default 1000000) between 50 LAN devices and R distinct\n"
     "          public remotes (default 20000, P=10 percent IPv6, seed 1)\n"
     "  --list-remotes FILE  also write the remote addresses, one per line\n"
@@ -2405,6 +2997,21 @@ cmd_sample(int argc, char **argv)
         usage(2);
     pcapw_open(&g.w, argv[2]);
     sample_run(&g);
+    pcapw_close(&g.w);
+    fprintf(stderr, "ct-pcapgen: wrote %" PRIu64 " packets to %s\n", g.w.packets, argv[2]);
+    return 0;
+}
+
+static int
+cmd_names(int argc, char **argv)
+{
+    gen_t g = {.now_us = BASE_TIME_US, .ipid = 0x2b10, .rng = rng_stream(0x43616d5472616365, 4)};
+
+    if (argc != 3)
+        usage(2);
+    gcrypt_init();
+    pcapw_open(&g.w, argv[2]);
+    names_run(&g);
     pcapw_close(&g.w);
     fprintf(stderr, "ct-pcapgen: wrote %" PRIu64 " packets to %s\n", g.w.packets, argv[2]);
     return 0;
@@ -2485,6 +3092,8 @@ main(int argc, char **argv)
             usage(0);
     if (argc >= 2 && strcmp(argv[1], "sample") == 0)
         return cmd_sample(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "names") == 0)
+        return cmd_names(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "bench") == 0)
         return cmd_bench(argc, argv);
     usage(2);
