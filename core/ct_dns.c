@@ -15,8 +15,11 @@
 #define DNS_WIRE_NAME_MAX 255
 #define CT_DNS_MAX_JUMPS 32
 #define CT_DNS_MAX_CNAMES 8
+#define TYPE_A 1
 #define TYPE_CNAME 5
 #define TYPE_PTR 12
+#define TYPE_AAAA 28
+#define TYPE_ANY 255
 #define CLASS_IN 1
 
 typedef struct {
@@ -195,73 +198,205 @@ name_to_text(const wire_name *n, char out[CT_DNS_NAME_MAX + 1])
     g_string_free(s, TRUE);
 }
 
-ct_dns_answer
-ct_dns_parse_ptr(const uint8_t *msg, size_t len, const char *qname, char name[CT_DNS_NAME_MAX + 1],
-                 unsigned *count)
-{
-    wire_name question, chain[CT_DNS_MAX_CNAMES + 1], owner, target, first;
-    size_t off = DNS_HEADER_LEN;
-    size_t answers_at;
-    unsigned qdcount, ancount, nchain = 1, found = 0;
+/* Records of the answer section owned by a name on the CNAME chain that
+ * starts at the question (chain[0]).  visit() sees each such record of
+ * class IN; returning false rejects the message. */
+typedef bool (*record_fn)(const uint8_t *msg, size_t len, uint16_t type, size_t rdata, size_t rdlen,
+                          void *data);
 
-    name[0] = '\0';
-    *count = 0;
-    if (msg == NULL || len < DNS_HEADER_LEN || !(msg[2] & 0x80) ||
-        !name_from_text(qname, &chain[0]))
-        return CT_DNS_ANSWER_BAD;
-    qdcount = get16(msg + 4);
-    ancount = get16(msg + 6);
-    if (qdcount != 1)
-        return CT_DNS_ANSWER_BAD;
-    if (!read_name(msg, len, &off, &question) || off + 4 > len || !name_equal(&question, &chain[0]))
-        return CT_DNS_ANSWER_BAD;
-    off += 4;
-    answers_at = off;
+static bool
+walk_chain(const uint8_t *msg, size_t len, size_t answers_at, unsigned ancount, wire_name *chain,
+           record_fn visit, void *data)
+{
+    wire_name owner, target;
+    unsigned nchain = 1;
 
     /* First follow CNAMEs from the question (records may come in any
-     * order, so repeat while the chain grows), then collect the PTRs owned
-     * by any name on the chain. */
+     * order, so repeat while the chain grows), then visit the records
+     * owned by any name on the chain. */
     for (unsigned round = 0, grown = 1; round <= CT_DNS_MAX_CNAMES + 1; round++) {
         int pass = grown ? 0 : 1;
         unsigned before = nchain;
-        off = answers_at;
+        size_t off = answers_at;
         for (unsigned i = 0; i < ancount; i++) {
             if (!read_name(msg, len, &off, &owner) || off + 10 > len)
-                return CT_DNS_ANSWER_BAD;
+                return false;
             uint16_t type = get16(msg + off), klass = get16(msg + off + 2);
             size_t rdlen = get16(msg + off + 8);
             size_t rdata = off + 10;
             if (rdata + rdlen > len)
-                return CT_DNS_ANSWER_BAD;
+                return false;
             off = rdata + rdlen;
-            if (klass != CLASS_IN || (type != TYPE_CNAME && type != TYPE_PTR))
+            if (klass != CLASS_IN)
                 continue;
             bool on_chain = false;
             for (unsigned c = 0; c < nchain; c++)
                 on_chain = on_chain || name_equal(&owner, &chain[c]);
             if (!on_chain)
                 continue;
+            if (pass == 1) {
+                if (!visit(msg, len, type, rdata, rdlen, data))
+                    return false;
+                continue;
+            }
+            if (type != TYPE_CNAME)
+                continue;
             size_t at = rdata;
             if (!read_name(msg, len, &at, &target) || at != rdata + rdlen)
-                return CT_DNS_ANSWER_BAD;
-            if (pass == 0 && type == TYPE_CNAME && nchain <= CT_DNS_MAX_CNAMES) {
-                bool known = false;
-                for (unsigned c = 0; c < nchain; c++)
-                    known = known || name_equal(&target, &chain[c]);
-                if (!known)
-                    chain[nchain++] = target;
-            } else if (pass == 1 && type == TYPE_PTR) {
-                if (found++ == 0)
-                    first = target;
-            }
+                return false;
+            bool known = false;
+            for (unsigned c = 0; c < nchain; c++)
+                known = known || name_equal(&target, &chain[c]);
+            if (!known && nchain <= CT_DNS_MAX_CNAMES)
+                chain[nchain++] = target;
         }
         if (pass == 1)
             break;
         grown = nchain != before;
     }
-    if (found == 0)
+    return true;
+}
+
+/* The question of a response: checks the header, reads the one question
+ * into *question and returns the offset of the answer section, or 0. */
+static size_t
+read_question(const uint8_t *msg, size_t len, wire_name *question, uint16_t *qtype)
+{
+    size_t off = DNS_HEADER_LEN;
+
+    if (msg == NULL || len < DNS_HEADER_LEN || !(msg[2] & 0x80) || get16(msg + 4) != 1)
+        return 0;
+    if (!read_name(msg, len, &off, question) || off + 4 > len)
+        return 0;
+    *qtype = get16(msg + off);
+    return off + 4;
+}
+
+typedef struct {
+    unsigned found;
+    wire_name first;
+} ptr_search;
+
+static bool
+visit_ptr(const uint8_t *msg, size_t len, uint16_t type, size_t rdata, size_t rdlen, void *data)
+{
+    ptr_search *search = data;
+    wire_name target;
+    size_t at = rdata;
+
+    if (type != TYPE_PTR)
+        return true;
+    if (!read_name(msg, len, &at, &target) || at != rdata + rdlen)
+        return false;
+    if (search->found++ == 0)
+        search->first = target;
+    return true;
+}
+
+ct_dns_answer
+ct_dns_parse_ptr(const uint8_t *msg, size_t len, const char *qname, char name[CT_DNS_NAME_MAX + 1],
+                 unsigned *count)
+{
+    wire_name question, chain[CT_DNS_MAX_CNAMES + 1];
+    ptr_search search = {0};
+    size_t answers_at;
+    uint16_t qtype;
+
+    name[0] = '\0';
+    *count = 0;
+    if (!name_from_text(qname, &chain[0]))
+        return CT_DNS_ANSWER_BAD;
+    answers_at = read_question(msg, len, &question, &qtype);
+    if (answers_at == 0 || !name_equal(&question, &chain[0]))
+        return CT_DNS_ANSWER_BAD;
+    if (!walk_chain(msg, len, answers_at, get16(msg + 6), chain, visit_ptr, &search))
+        return CT_DNS_ANSWER_BAD;
+    if (search.found == 0)
         return CT_DNS_ANSWER_NODATA;
-    name_to_text(&first, name);
-    *count = found;
+    name_to_text(&search.first, name);
+    *count = search.found;
     return name[0] != '\0' ? CT_DNS_ANSWER_NAME : CT_DNS_ANSWER_NODATA;
+}
+
+/* Escapes (\\DDD) are digits, so lower-casing keeps them intact. */
+static void
+lower_ascii(char *s)
+{
+    for (; *s != '\0'; s++)
+        *s = g_ascii_tolower(*s);
+}
+
+typedef struct {
+    ct_dns_address_fn fn;
+    void *data;
+    const char *qname;
+    int count;
+} address_search;
+
+static bool
+visit_address(const uint8_t *msg, size_t len G_GNUC_UNUSED, uint16_t type, size_t rdata,
+              size_t rdlen, void *data)
+{
+    address_search *search = data;
+    ct_addr addr;
+
+    if (type == TYPE_A && rdlen == 4)
+        ct_addr_from_ipv4(&addr, msg + rdata);
+    else if (type == TYPE_AAAA && rdlen == 16)
+        ct_addr_from_ipv6(&addr, msg + rdata);
+    else
+        return true;
+    search->fn(&addr, search->qname, search->data);
+    search->count++;
+    return true;
+}
+
+int
+ct_dns_parse_addresses(const uint8_t *msg, size_t len, ct_dns_address_fn fn, void *data)
+{
+    wire_name chain[CT_DNS_MAX_CNAMES + 1];
+    char qname[CT_DNS_NAME_MAX + 1];
+    address_search search = {fn, data, qname, 0};
+    size_t answers_at;
+    uint16_t qtype;
+
+    answers_at = read_question(msg, len, &chain[0], &qtype);
+    if (answers_at == 0)
+        return -1;
+    if (qtype != TYPE_A && qtype != TYPE_AAAA && qtype != TYPE_ANY)
+        return 0;
+    name_to_text(&chain[0], qname);
+    if (qname[0] == '\0')
+        return 0;
+    lower_ascii(qname);
+    if (!walk_chain(msg, len, answers_at, get16(msg + 6), chain, visit_address, &search))
+        return -1;
+    return search.count;
+}
+
+bool
+ct_dns_clean_name(const char *text, size_t len, char out[CT_DNS_NAME_MAX + 1])
+{
+    wire_name wire = {.len = 0};
+    size_t pos = 0;
+
+    out[0] = '\0';
+    if (len > 0 && text[len - 1] == '.')
+        len--;
+    if (len == 0)
+        return false;
+    while (pos <= len) {
+        const char *dot = memchr(text + pos, '.', len - pos);
+        size_t l = (dot != NULL ? (size_t)(dot - text) : len) - pos;
+        if (l == 0 || l > 63 || wire.len + 1 + l + 1 > DNS_WIRE_NAME_MAX)
+            return false;
+        wire.bytes[wire.len++] = (uint8_t)l;
+        memcpy(wire.bytes + wire.len, text + pos, l);
+        wire.len += l;
+        pos += l + 1;
+    }
+    wire.bytes[wire.len++] = 0;
+    name_to_text(&wire, out);
+    lower_ascii(out);
+    return out[0] != '\0';
 }

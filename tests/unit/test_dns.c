@@ -44,7 +44,7 @@ put16(msg *m, guint v)
 }
 
 static void
-start(msg *m, const char *qname)
+start_type(msg *m, const char *qname, guint qtype)
 {
     memset(m, 0, sizeof *m);
     m->buf[2] = 0x81; /* response, RD */
@@ -52,8 +52,14 @@ start(msg *m, const char *qname)
     m->buf[5] = 1; /* one question */
     m->len = 12;
     put_name(m, qname);
-    put16(m, 12);
+    put16(m, qtype);
     put16(m, 1);
+}
+
+static void
+start(msg *m, const char *qname)
+{
+    start_type(m, qname, 12);
 }
 
 /* An answer record; owner NULL means a pointer to the question name. */
@@ -76,6 +82,30 @@ record(msg *m, const char *owner, guint type, const char *target)
     put_name(m, target);
     m->buf[rdlen_at] = (guint8)((m->len - rd) >> 8);
     m->buf[rdlen_at + 1] = (guint8)(m->len - rd);
+    m->ancount++;
+    m->buf[6] = (guint8)(m->ancount >> 8);
+    m->buf[7] = (guint8)m->ancount;
+}
+
+/* An A (4 bytes) or AAAA (16 bytes) record for owner (NULL: the
+ * question name). */
+static void
+address(msg *m, const char *owner, const char *text)
+{
+    ct_addr a;
+
+    g_assert_true(ct_addr_parse(text, &a));
+    if (owner == NULL)
+        put16(m, 0xc00c);
+    else
+        put_name(m, owner);
+    put16(m, a.family == 4 ? 1 : 28);
+    put16(m, 1);
+    put16(m, 0);
+    put16(m, 60);
+    put16(m, a.family == 4 ? 4 : 16);
+    memcpy(m->buf + m->len, a.bytes, a.family == 4 ? 4 : 16);
+    m->len += a.family == 4 ? 4 : 16;
     m->ancount++;
     m->buf[6] = (guint8)(m->ancount >> 8);
     m->buf[7] = (guint8)m->ancount;
@@ -293,6 +323,144 @@ test_random(void)
     g_rand_free(rand);
 }
 
+/* Collects "address=name" lines. */
+static void
+collect(const ct_addr *addr, const char *qname, void *data)
+{
+    char text[CT_ADDR_STRLEN];
+
+    ct_addr_format(addr, text);
+    g_string_append_printf(data, "%s=%s;", text, qname);
+}
+
+static char *
+addresses_of(const msg *m, int *count)
+{
+    GString *s = g_string_new(NULL);
+
+    *count = ct_dns_parse_addresses(m->buf, m->len, collect, s);
+    return g_string_free(s, FALSE);
+}
+
+static void
+test_addresses(void)
+{
+    msg m;
+    int n;
+    char *got;
+
+    /* A CNAME chain, records out of order, several addresses, and
+     * records about names the question does not lead to. */
+    start_type(&m, "Device-API.Vendor.example", 1);
+    address(&m, "edge.cdn.example.net", "35.157.100.20");
+    record(&m, "d1.cdn.example.net", 5, "edge.cdn.example.net");
+    record(&m, NULL, 5, "d1.cdn.example.net");
+    address(&m, "edge.cdn.example.net", "35.157.100.21");
+    address(&m, "unrelated.example", "35.157.100.99");
+    got = addresses_of(&m, &n);
+    g_assert_cmpint(n, ==, 2);
+    g_assert_cmpstr(got, ==,
+                    "35.157.100.20=device-api.vendor.example;"
+                    "35.157.100.21=device-api.vendor.example;");
+    g_free(got);
+
+    /* AAAA, owned by the question itself. */
+    start_type(&m, "cloud.plug.example", 28);
+    address(&m, NULL, "2a00:1450:4001:82a::200e");
+    address(&m, NULL, "2a00:1450:4001:82a::200f");
+    got = addresses_of(&m, &n);
+    g_assert_cmpint(n, ==, 2);
+    g_assert_cmpstr(got, ==,
+                    "2a00:1450:4001:82a::200e=cloud.plug.example;"
+                    "2a00:1450:4001:82a::200f=cloud.plug.example;");
+    g_free(got);
+
+    /* Questions that ask no addresses teach nothing. */
+    start_type(&m, "cloud.plug.example", 16);
+    address(&m, NULL, "192.0.2.1");
+    got = addresses_of(&m, &n);
+    g_assert_cmpint(n, ==, 0);
+    g_assert_cmpstr(got, ==, "");
+    g_free(got);
+
+    /* A CNAME loop ends; hostile bytes in the question are escaped. */
+    start_type(&m, "a\\x01b.example", 1);
+    record(&m, NULL, 5, "loop.example");
+    record(&m, "loop.example", 5, "a\\x01b.example");
+    address(&m, "loop.example", "192.0.2.7");
+    got = addresses_of(&m, &n);
+    g_assert_cmpint(n, ==, 1);
+    g_assert_cmpstr(got, ==, "192.0.2.7=a\\001b.example;");
+    g_free(got);
+}
+
+static void
+test_addresses_malformed(void)
+{
+    msg m;
+    int n;
+    char *got;
+
+    /* A query, not a response. */
+    start_type(&m, "x.example", 1);
+    address(&m, NULL, "192.0.2.1");
+    m.buf[2] = 0x01;
+    got = addresses_of(&m, &n);
+    g_assert_cmpint(n, ==, -1);
+    g_free(got);
+
+    /* Cut inside the answer, and a wrong A length. */
+    start_type(&m, "x.example", 1);
+    address(&m, NULL, "192.0.2.1");
+    m.len -= 2;
+    got = addresses_of(&m, &n);
+    g_assert_cmpint(n, ==, -1);
+    g_free(got);
+    start_type(&m, "x.example", 1);
+    address(&m, NULL, "192.0.2.1");
+    m.buf[m.len - 5] = 3;
+    m.len--;
+    got = addresses_of(&m, &n);
+    g_assert_cmpint(n, ==, 0);
+    g_free(got);
+
+    g_assert_cmpint(ct_dns_parse_addresses(NULL, 0, collect, NULL), ==, -1);
+    g_assert_cmpint(ct_dns_parse_addresses(m.buf, 11, collect, NULL), ==, -1);
+}
+
+static bool
+clean(const char *text, char out[CT_DNS_NAME_MAX + 1])
+{
+    return ct_dns_clean_name(text, strlen(text), out);
+}
+
+static void
+test_clean_name(void)
+{
+    char out[CT_DNS_NAME_MAX + 1];
+    char *label = g_strnfill(64, 'a');
+    char *long_name;
+
+    g_assert_true(clean("Video.Plug.Example.", out));
+    g_assert_cmpstr(out, ==, "video.plug.example");
+    g_assert_true(clean("=cmd|x\t\\y.example", out));
+    g_assert_cmpstr(out, ==, "=cmd|x\\009\\\\y.example");
+    g_assert_true(clean("caf\xc3\xa9.example", out));
+    g_assert_cmpstr(out, ==, "caf\xc3\xa9.example");
+    g_assert_true(clean("bad\xff.example", out));
+    g_assert_cmpstr(out, ==, "bad\\255.example");
+    /* Not names. */
+    g_assert_false(clean("", out));
+    g_assert_false(clean(".", out));
+    g_assert_false(clean("a..b", out));
+    g_assert_false(clean(label, out));
+    /* Longer than a DNS name can be. */
+    long_name = g_strjoin(".", "a", label + 1, label + 1, label + 1, label + 1, NULL);
+    g_assert_false(clean(long_name, out));
+    g_free(long_name);
+    g_free(label);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -305,5 +473,8 @@ main(int argc, char **argv)
     g_test_add_func("/dns/long-names", test_long_names);
     g_test_add_func("/dns/malformed", test_malformed);
     g_test_add_func("/dns/random", test_random);
+    g_test_add_func("/dns/addresses", test_addresses);
+    g_test_add_func("/dns/addresses-malformed", test_addresses_malformed);
+    g_test_add_func("/dns/clean-name", test_clean_name);
     return g_test_run();
 }
