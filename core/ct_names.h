@@ -1,0 +1,80 @@
+/* ct_names.h - host names learned from a capture, with where each came
+ * from and the frame it was learned in.
+ *
+ * A capture names the addresses it talks to: a DNS answer maps the name
+ * a client asked for to addresses, a TLS or QUIC ClientHello names its
+ * server, an HTTP request names its host.  A ct_names remembers, for each
+ * address, the history of names learned (frame number, name, source), so
+ * that "the name of this address as of frame N" has one answer however
+ * often and in whatever order packets are dissected again.
+ *
+ * Names are interned: the pointers in a ct_name stay valid until
+ * ct_names_clear() or ct_names_free().  Each name also carries its
+ * registered domain (the public suffix plus one label, from the Public
+ * Suffix List through libpsl), for grouping.
+ */
+#ifndef CT_NAMES_H
+#define CT_NAMES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ct_addr.h"
+#include "ct_dns.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    CT_NAME_NONE = 0,
+    CT_NAME_DNS,  /* a DNS answer the capture contains */
+    CT_NAME_SNI,  /* a TLS or QUIC ClientHello's server name */
+    CT_NAME_HTTP, /* an HTTP request's Host */
+    CT_NAME_PTR,  /* reverse DNS, asked by CamTrace */
+} ct_name_source;
+
+/* "dns", "sni", "http", "ptr"; NULL for CT_NAME_NONE. */
+const char *ct_name_source_label(ct_name_source source);
+
+typedef struct {
+    const char *name;   /* interned, never NULL when source is set */
+    const char *domain; /* registered domain, or NULL (a public suffix) */
+    ct_name_source source;
+    uint32_t frame; /* where it was learned */
+} ct_name;
+
+typedef struct ct_names ct_names;
+
+ct_names *ct_names_new(void);
+void ct_names_free(ct_names *names);
+/* Forget everything (a new capture); interned names become invalid. */
+void ct_names_clear(ct_names *names);
+
+/* Turn untrusted text into a name, as ct_dns_clean_name() does, for the
+ * given source: an HTTP Host loses its port.  False for text that is
+ * not a name, including an address literal. */
+bool ct_names_clean(ct_name_source source, const char *text, size_t len,
+                    char out[CT_DNS_NAME_MAX + 1]);
+
+/* The interned copy of a clean name with its domain (source and frame
+ * zero).  Interning the same text again gives the same pointers. */
+ct_name ct_names_intern(ct_names *names, const char *clean_name);
+
+/* Learn that, from frame on, addr is called clean_name.  Frames are
+ * learned in order: a frame below the last one learned for addr is a
+ * packet seen again and changes nothing, as does repeating the latest
+ * name.  At most CT_NAMES_PER_ADDRESS names are kept per address; beyond
+ * that the oldest are forgotten. */
+#define CT_NAMES_PER_ADDRESS 64
+void ct_names_learn(ct_names *names, const ct_addr *addr, uint32_t frame, ct_name_source source,
+                    const char *clean_name);
+
+/* The name addr had as of frame (the latest learned at or before it);
+ * false when none. */
+bool ct_names_at(const ct_names *names, const ct_addr *addr, uint32_t frame, ct_name *out);
+
+/* Addresses with a name. */
+unsigned ct_names_size(const ct_names *names);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,170 @@
+/* Unit tests for ct_names: histories of names per address, cleaning of
+ * untrusted names, registered domains. */
+#include <glib.h>
+#include <string.h>
+
+#include "ct_names.h"
+
+static ct_addr
+addr(const char *text)
+{
+    ct_addr a;
+
+    g_assert_true(ct_addr_parse(text, &a));
+    return a;
+}
+
+/* "name/source/frame" as of frame, or "-". */
+static char *
+at(const ct_names *names, const char *text, guint32 frame)
+{
+    ct_addr a = addr(text);
+    ct_name n;
+
+    if (!ct_names_at(names, &a, frame, &n))
+        return g_strdup("-");
+    return g_strdup_printf("%s/%s/%u", n.name, ct_name_source_label(n.source), n.frame);
+}
+
+#define assert_at(names, text, frame, expected)                                                    \
+    do {                                                                                           \
+        char *got_ = at(names, text, frame);                                                       \
+        g_assert_cmpstr(got_, ==, expected);                                                       \
+        g_free(got_);                                                                              \
+    } while (0)
+
+static void
+test_history(void)
+{
+    ct_names *names = ct_names_new();
+    ct_addr cdn = addr("35.157.100.20");
+
+    ct_names_learn(names, &cdn, 2, CT_NAME_DNS, "device-api.vendor.example");
+    ct_names_learn(names, &cdn, 6, CT_NAME_SNI, "device-api.vendor.example");
+    ct_names_learn(names, &cdn, 61, CT_NAME_DNS, "cdn-other.example");
+    assert_at(names, "35.157.100.20", 1, "-");
+    assert_at(names, "35.157.100.20", 2, "device-api.vendor.example/dns/2");
+    assert_at(names, "35.157.100.20", 5, "device-api.vendor.example/dns/2");
+    assert_at(names, "35.157.100.20", 6, "device-api.vendor.example/sni/6");
+    assert_at(names, "35.157.100.20", 60, "device-api.vendor.example/sni/6");
+    assert_at(names, "35.157.100.20", 61, "cdn-other.example/dns/61");
+    assert_at(names, "35.157.100.20", G_MAXUINT32, "cdn-other.example/dns/61");
+    assert_at(names, "35.157.100.21", 100, "-");
+    g_assert_cmpuint(ct_names_size(names), ==, 1);
+
+    /* A packet dissected again teaches nothing new; the same frame may
+     * teach several names, each once. */
+    ct_names_learn(names, &cdn, 6, CT_NAME_SNI, "other.example");
+    ct_names_learn(names, &cdn, 61, CT_NAME_DNS, "cdn-other.example");
+    assert_at(names, "35.157.100.20", 61, "cdn-other.example/dns/61");
+    ct_names_learn(names, &cdn, 61, CT_NAME_DNS, "second.example");
+    ct_names_learn(names, &cdn, 61, CT_NAME_DNS, "cdn-other.example");
+    assert_at(names, "35.157.100.20", 61, "second.example/dns/61");
+    /* The same name again later changes nothing either. */
+    ct_names_learn(names, &cdn, 70, CT_NAME_DNS, "second.example");
+    assert_at(names, "35.157.100.20", 80, "second.example/dns/61");
+
+    ct_names_clear(names);
+    assert_at(names, "35.157.100.20", 61, "-");
+    g_assert_cmpuint(ct_names_size(names), ==, 0);
+    ct_names_free(names);
+}
+
+static void
+test_cap(void)
+{
+    ct_names *names = ct_names_new();
+    ct_addr a = addr("2a00:1450:4001:82a::200e");
+    char name[32];
+
+    for (guint32 i = 0; i < CT_NAMES_PER_ADDRESS + 10; i++) {
+        g_snprintf(name, sizeof name, "n%u.example", i);
+        ct_names_learn(names, &a, 10 + i, CT_NAME_HTTP, name);
+    }
+    /* The oldest ten are forgotten. */
+    assert_at(names, "2a00:1450:4001:82a::200e", 19, "-");
+    assert_at(names, "2a00:1450:4001:82a::200e", 20, "n10.example/http/20");
+    g_snprintf(name, sizeof name, "n%u.example/http/%u", CT_NAMES_PER_ADDRESS + 9,
+               CT_NAMES_PER_ADDRESS + 19);
+    assert_at(names, "2a00:1450:4001:82a::200e", 100000, name);
+    ct_names_free(names);
+}
+
+static void
+test_clean(void)
+{
+    char out[CT_DNS_NAME_MAX + 1];
+
+    g_assert_true(ct_names_clean(CT_NAME_HTTP, "Firmware.Vendor.example:8080", 28, out));
+    g_assert_cmpstr(out, ==, "firmware.vendor.example");
+    g_assert_true(ct_names_clean(CT_NAME_HTTP, "example.com", 11, out));
+    g_assert_cmpstr(out, ==, "example.com");
+    /* A colon that does not start a port stays, escaped or not. */
+    g_assert_true(ct_names_clean(CT_NAME_HTTP, "=x(\"http://a.example\")", 22, out));
+    g_assert_cmpstr(out, ==, "=x(\"http://a.example\")");
+    /* Address literals are not names. */
+    g_assert_false(ct_names_clean(CT_NAME_HTTP, "[2001:db8::1]:443", 17, out));
+    g_assert_false(ct_names_clean(CT_NAME_HTTP, "192.0.2.1:80", 12, out));
+    g_assert_false(ct_names_clean(CT_NAME_SNI, "192.0.2.1", 9, out));
+    g_assert_false(ct_names_clean(CT_NAME_SNI, "2001:db8::1", 11, out));
+    /* A port belongs to HTTP only. */
+    g_assert_true(ct_names_clean(CT_NAME_SNI, "a.example:443", 13, out));
+    g_assert_cmpstr(out, ==, "a.example:443");
+    g_assert_false(ct_names_clean(CT_NAME_SNI, "", 0, out));
+    g_assert_false(ct_names_clean(CT_NAME_SNI, NULL, 0, out));
+}
+
+static void
+test_domains(void)
+{
+    static const struct {
+        const char *name, *domain;
+    } cases[] = {
+        {"device-api.vendor.example", "vendor.example"},
+        {"vendor.example", "vendor.example"},
+        {"fra16s51-in-f14.1e100.net", "1e100.net"},
+        {"a.b.example.co.uk", "example.co.uk"},
+        /* ICANN rules only: a cloud customer's name groups under the
+         * provider. */
+        {"d111111abcdef8.cloudfront.net", "cloudfront.net"},
+        {"ec2-35-157-100-20.eu-central-1.compute.amazonaws.com", "amazonaws.com"},
+        /* An escaped dot is inside a label. */
+        {"a\\.b.example.com", "example.com"},
+        {"x\\.example.com", "x\\.example.com"},
+        {"com", NULL},
+        {"co.uk", NULL},
+    };
+    ct_names *names = ct_names_new();
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        ct_name n = ct_names_intern(names, cases[i].name);
+        g_assert_cmpstr(n.name, ==, cases[i].name);
+        g_assert_cmpstr(n.domain, ==, cases[i].domain);
+        /* Interning again gives the same string. */
+        g_assert_true(ct_names_intern(names, cases[i].name).name == n.name);
+    }
+    ct_names_free(names);
+}
+
+static void
+test_labels(void)
+{
+    g_assert_cmpstr(ct_name_source_label(CT_NAME_DNS), ==, "dns");
+    g_assert_cmpstr(ct_name_source_label(CT_NAME_SNI), ==, "sni");
+    g_assert_cmpstr(ct_name_source_label(CT_NAME_HTTP), ==, "http");
+    g_assert_cmpstr(ct_name_source_label(CT_NAME_PTR), ==, "ptr");
+    g_assert_null(ct_name_source_label(CT_NAME_NONE));
+    g_assert_null(ct_name_source_label((ct_name_source)99));
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/names/history", test_history);
+    g_test_add_func("/names/cap", test_cap);
+    g_test_add_func("/names/clean", test_clean);
+    g_test_add_func("/names/domains", test_domains);
+    g_test_add_func("/names/labels", test_labels);
+    return g_test_run();
+}
