@@ -32,6 +32,7 @@ typedef struct {
     bool has_icmp;
     uint8_t icmp_type, icmp_code;
     uint32_t first_usec, last_usec;
+    uint32_t first_frame, last_frame;
     int64_t first_sec, last_sec;
     uint64_t a_pkts, a_bytes, b_pkts, b_bytes;
     uint64_t index;
@@ -153,6 +154,7 @@ new_entry(ct_flow_table *table, const flow_key *key, bool src_lo, const ct_flow_
     e->a_is_lo = src_lo;
     e->first_sec = e->last_sec = pkt->sec;
     e->first_usec = e->last_usec = pkt->usec;
+    e->first_frame = e->last_frame = pkt->frame;
     g_hash_table_add(table->index, e);
     return e;
 }
@@ -192,6 +194,8 @@ ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *ind
         e->last_sec = pkt->sec;
         e->last_usec = pkt->usec;
     }
+    if (pkt->frame > e->last_frame)
+        e->last_frame = pkt->frame;
     if (pkt->has_icmp && !e->has_icmp) {
         e->has_icmp = true;
         e->icmp_type = pkt->icmp_type;
@@ -228,6 +232,8 @@ ct_flow_table_get(const ct_flow_table *table, uint64_t i, ct_flow *flow)
     flow->first_usec = e->first_usec;
     flow->last_sec = e->last_sec;
     flow->last_usec = e->last_usec;
+    flow->first_frame = e->first_frame;
+    flow->last_frame = e->last_frame;
     flow->src_pkts = e->b_initiated ? e->b_pkts : e->a_pkts;
     flow->src_bytes = e->b_initiated ? e->b_bytes : e->a_bytes;
     flow->dst_pkts = e->b_initiated ? e->a_pkts : e->b_pkts;

@@ -37,6 +37,7 @@ typedef struct {
     uint8_t icmp_type, icmp_code;
     uint8_t tcp_flags; /* CT_FLOW_TCP_* bits */
     uint32_t bytes;    /* frame length */
+    uint32_t frame;    /* frame number, for ct_names lookups */
 } ct_flow_packet;
 
 /* A flow as reported, oriented from its initiator. */
@@ -49,6 +50,7 @@ typedef struct {
     uint8_t icmp_type, icmp_code;
     int64_t first_sec, last_sec; /* earliest and latest packet times */
     uint32_t first_usec, last_usec;
+    uint32_t first_frame, last_frame; /* the first packet's, the highest */
     uint64_t src_pkts, src_bytes, dst_pkts, dst_bytes;
 } ct_flow;
 

@@ -61,6 +61,11 @@ const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS] = {
     "src_scope",
     "dst_scope",
     "community_id",
+    "src_name",
+    "src_name_source",
+    "dst_name",
+    "dst_name_source",
+    "foreign",
 };
 const char *const *const ct_out_seed_columns = ct_out_flow_columns;
 

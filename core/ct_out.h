@@ -40,10 +40,11 @@ typedef struct ct_out ct_out;
 #define CT_OUT_SEED_COLUMNS 26
 extern const char *const *const ct_out_seed_columns;
 
-/* The flow export's 35 columns: the seed's 26, then end_ts, duration_s,
+/* The flow export's 40 columns: the seed's 26, then end_ts, duration_s,
  * src_pkts, src_bytes, dst_pkts, dst_bytes, src_scope, dst_scope,
- * community_id. */
-#define CT_OUT_FLOW_COLUMNS 35
+ * community_id, src_name, src_name_source, dst_name, dst_name_source,
+ * foreign. */
+#define CT_OUT_FLOW_COLUMNS 40
 extern const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS];
 
 /* Write to stream (not closed by ct_out_free). */

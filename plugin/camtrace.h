@@ -10,6 +10,8 @@
 #include "ct_dns.h"
 #include "ct_enrich.h"
 #include "ct_flow.h"
+#include "ct_names.h"
+#include "ct_out.h"
 
 void proto_register_camtrace(void);
 
@@ -30,24 +32,73 @@ void camtrace_ptr_settle(void);
 /* addr's PTR name into name, or false when none is known. */
 gboolean camtrace_ptr_name(const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1]);
 
+/* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
+const char *camtrace_home_country(void);
+/* Whether a packet or flow between a and b leaves the home country: 1 when
+ * a global address among them lies in another country, 0 when every
+ * global one with a known country lies at home, -1 when unknown (no home
+ * country, no global address with a country). */
+int camtrace_foreign(const ct_host *a, const ct_host *b);
+
+/* The name of one end of a flow, as the flow export and the devices report
+ * give it: the name the flow itself gave its server (own, may be NULL or
+ * unset), else the name addr had when the flow began (first_frame), else
+ * one learned while it lasted (up to last_frame), else its PTR name
+ * (copied into ptr_buf).  False when there is none. */
+gboolean camtrace_flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame,
+                            guint32 last_frame, ct_name *out, char ptr_buf[CT_DNS_NAME_MAX + 1]);
+
 /* flows.c: the "camtrace" tap and the flow export. */
 void camtrace_flows_register(void);
-/* Hand this packet to the flow export when one is running. */
-void camtrace_flows_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst);
+
+/* What the "camtrace" tap carries for each IP packet. */
+typedef struct {
+    ct_flow_packet flow;
+    ct_name own;      /* the server name this packet gave its flow (source
+                         CT_NAME_SNI or CT_NAME_HTTP; the server is
+                         flow.dst), or source CT_NAME_NONE */
+    gboolean has_mac; /* src_mac: Ethernet source of the packet */
+    guint8 src_mac[6];
+} camtrace_tap_packet;
+
+/* Is a flow export, table or report listening to the "camtrace" tap? */
+gboolean camtrace_flows_listening(void);
+/* Hand this packet to the flow export when one is running; own as for
+ * camtrace_tap_packet, or NULL. */
+void camtrace_flows_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst,
+                        const ct_name *own);
 
 /* Flows counted from the "camtrace" tap (whose data is a ct_flow_packet),
  * with the TCP handshake flags from the "tcp" tap: the new counter
  * listens to it until epan cleans up its taps.  New flows ask for PTR
  * names at once. */
 typedef struct camtrace_flow_counter camtrace_flow_counter;
-camtrace_flow_counter *camtrace_flow_counter_new(GString **error);
+/* want_macs: also remember the Ethernet address of each local sender. */
+camtrace_flow_counter *camtrace_flow_counter_new(gboolean want_macs, GString **error);
 void camtrace_flow_counter_free(camtrace_flow_counter *counter);
 void camtrace_flow_counter_reset(camtrace_flow_counter *counter);
 /* Count one tapped packet; returns its flow's index, *is_new when the
  * packet started the flow. */
 guint64 camtrace_flow_counter_add(camtrace_flow_counter *counter, packet_info *pinfo,
-                                  const ct_flow_packet *pkt, gboolean *is_new);
+                                  const camtrace_tap_packet *pkt, gboolean *is_new);
 const ct_flow_table *camtrace_flow_counter_flows(const camtrace_flow_counter *counter);
+/* The Ethernet address a local sender used first; false when unknown. */
+gboolean camtrace_flow_counter_mac(const camtrace_flow_counter *counter, const ct_addr *addr,
+                                   guint8 mac[6]);
+/* One flow's name for each end and whether it leaves the home country,
+ * as the exports give them (see camtrace_flow_name()). */
+typedef struct {
+    ct_name name[2]; /* src, dst; source CT_NAME_NONE when unknown */
+    char ptr[2][CT_DNS_NAME_MAX + 1];
+} camtrace_flow_names;
+void camtrace_flow_counter_names(const camtrace_flow_counter *counter, guint64 i,
+                                 const ct_flow *flow, camtrace_flow_names *out);
+
+/* A "foreign" cell: true, false, or absent (-1), as camtrace_foreign(). */
+void camtrace_out_foreign(ct_out *out, const char *key, int foreign);
+
+/* devices.c: the per-device report (tshark -z camtrace,devices). */
+void camtrace_devices_register(void);
 
 /* flow-table.c: the same flows as a statistics table (Wireshark's
  * Statistics menu, tshark -z camtrace,flowtable). */

@@ -251,7 +251,7 @@ flow_table_init(stat_tap_table_ui *ui)
 
     if (counter == NULL) {
         GString *error = NULL;
-        counter = camtrace_flow_counter_new(&error);
+        counter = camtrace_flow_counter_new(FALSE, &error);
         if (counter == NULL) {
             ws_warning("CamTrace Flows: %s", error->str);
             g_string_free(error, TRUE);

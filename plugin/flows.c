@@ -64,9 +64,17 @@ typedef struct {
     GArray *marks; /* tcp_mark */
 } tcp_marks;
 
+/* The first server name a flow's packets gave (ClientHello, Host). */
+typedef struct {
+    ct_addr server;
+    ct_name name;
+} flow_own;
+
 struct camtrace_flow_counter {
     ct_flow_table *flows;
     tcp_marks *syns;
+    GHashTable *own;  /* flow index -> flow_own */
+    GHashTable *macs; /* local ct_addr -> its first Ethernet address, or NULL */
 };
 
 typedef struct {
@@ -171,23 +179,38 @@ describe_transport(packet_info *pinfo, ct_flow_packet *pkt)
     }
 }
 
-void
-camtrace_flows_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst)
+gboolean
+camtrace_flows_listening(void)
 {
+    return have_tap_listener(camtrace_tap);
+}
+
+void
+camtrace_flows_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst, const ct_name *own)
+{
+    camtrace_tap_packet *tp;
     ct_flow_packet *pkt;
 
     if (!have_tap_listener(camtrace_tap))
         return;
     if (!ids_known)
         find_protocol_ids();
-    pkt = wmem_new0(pinfo->pool, ct_flow_packet);
+    tp = wmem_new0(pinfo->pool, camtrace_tap_packet);
+    pkt = &tp->flow;
     pkt->src = *src;
     pkt->dst = *dst;
     pkt->sec = (gint64)pinfo->abs_ts.secs;
     pkt->usec = (guint32)(pinfo->abs_ts.nsecs / 1000);
     pkt->bytes = pinfo->fd->pkt_len;
+    pkt->frame = pinfo->num;
     describe_transport(pinfo, pkt);
-    tap_queue_packet(camtrace_tap, pinfo, pkt);
+    if (own != NULL)
+        tp->own = *own;
+    if (pinfo->dl_src.type == AT_ETHER && pinfo->dl_src.len == 6) {
+        tp->has_mac = TRUE;
+        memcpy(tp->src_mac, pinfo->dl_src.data, 6);
+    }
+    tap_queue_packet(camtrace_tap, pinfo, tp);
 }
 
 static tap_packet_status
@@ -236,7 +259,7 @@ tcp_flags_of(const tcp_marks *syns, guint32 frame, const ct_flow_packet *pkt)
 }
 
 camtrace_flow_counter *
-camtrace_flow_counter_new(GString **error)
+camtrace_flow_counter_new(gboolean want_macs, GString **error)
 {
     camtrace_flow_counter *c;
     tcp_marks *syns = g_new0(tcp_marks, 1);
@@ -252,6 +275,9 @@ camtrace_flow_counter_new(GString **error)
     c = g_new0(camtrace_flow_counter, 1);
     c->flows = ct_flow_table_new();
     c->syns = syns;
+    c->own = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+    if (want_macs)
+        c->macs = g_hash_table_new_full(ct_addr_table_hash, ct_addr_table_equal, g_free, g_free);
     return c;
 }
 
@@ -262,6 +288,9 @@ camtrace_flow_counter_free(camtrace_flow_counter *c)
         return;
     /* c->syns stays with its listener (see tcp_marks). */
     ct_flow_table_free(c->flows);
+    g_hash_table_destroy(c->own);
+    if (c->macs != NULL)
+        g_hash_table_destroy(c->macs);
     g_free(c);
 }
 
@@ -269,15 +298,27 @@ void
 camtrace_flow_counter_reset(camtrace_flow_counter *c)
 {
     ct_flow_table_clear(c->flows);
+    g_hash_table_remove_all(c->own);
+    if (c->macs != NULL)
+        g_hash_table_remove_all(c->macs);
     g_array_set_size(c->syns->marks, 0);
     c->syns->frame = 0;
 }
 
-guint64
-camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo, const ct_flow_packet *data,
-                          gboolean *is_new)
+static gboolean
+is_local(const ct_addr *addr)
 {
-    ct_flow_packet pkt = *data;
+    ct_scope scope = ct_addr_scope(addr);
+
+    return scope == CT_SCOPE_PRIVATE || scope == CT_SCOPE_LINK_LOCAL ||
+           scope == CT_SCOPE_UNIQUE_LOCAL;
+}
+
+guint64
+camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo,
+                          const camtrace_tap_packet *data, gboolean *is_new)
+{
+    ct_flow_packet pkt = data->flow;
     uint64_t index;
 
     pkt.tcp_flags = tcp_flags_of(c->syns, pinfo->num, &pkt);
@@ -286,7 +327,43 @@ camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo, const ct
         camtrace_ptr_ask(&pkt.src);
         camtrace_ptr_ask(&pkt.dst);
     }
+    if (data->own.source != CT_NAME_NONE && !g_hash_table_contains(c->own, &index)) {
+        gint64 *key = g_new(gint64, 1);
+        flow_own *own = g_new(flow_own, 1);
+        *key = (gint64)index;
+        own->server = pkt.dst;
+        own->name = data->own;
+        g_hash_table_insert(c->own, key, own);
+    }
+    if (c->macs != NULL && data->has_mac && is_local(&pkt.src) &&
+        !g_hash_table_contains(c->macs, &pkt.src))
+        g_hash_table_insert(c->macs, g_memdup2(&pkt.src, sizeof pkt.src),
+                            g_memdup2(data->src_mac, 6));
     return index;
+}
+
+gboolean
+camtrace_flow_counter_mac(const camtrace_flow_counter *c, const ct_addr *addr, guint8 mac[6])
+{
+    const guint8 *found = c->macs ? g_hash_table_lookup(c->macs, addr) : NULL;
+
+    if (found != NULL)
+        memcpy(mac, found, 6);
+    return found != NULL;
+}
+
+void
+camtrace_flow_counter_names(const camtrace_flow_counter *c, guint64 i, const ct_flow *flow,
+                            camtrace_flow_names *out)
+{
+    const flow_own *own = g_hash_table_lookup(c->own, &(gint64){(gint64)i});
+    const ct_addr *ends[2] = {&flow->src, &flow->dst};
+
+    for (int s = 0; s < 2; s++) {
+        gboolean is_server = own != NULL && ct_addr_equal(&own->server, ends[s]);
+        camtrace_flow_name(ends[s], is_server ? &own->name : NULL, flow->first_frame,
+                           flow->last_frame, &out->name[s], out->ptr[s]);
+    }
 }
 
 const ct_flow_table *
@@ -389,8 +466,33 @@ write_port(ct_out *out, const char *key, const ct_flow *f, guint16 port)
 }
 
 static void
-write_flow(ct_out *out, ct_enricher *enricher, rendered_cells *cache, const ct_flow *f)
+write_name(ct_out *out, const char *key, const char *source_key, const ct_name *name)
 {
+    if (name->source == CT_NAME_NONE) {
+        ct_out_null(out, key);
+        ct_out_null(out, source_key);
+        return;
+    }
+    ct_out_string(out, key, name->name);
+    ct_out_string(out, source_key, ct_name_source_label(name->source));
+}
+
+void
+camtrace_out_foreign(ct_out *out, const char *key, int foreign)
+{
+    if (foreign < 0)
+        ct_out_null(out, key);
+    else if (foreign)
+        ct_out_number(out, key, "true", 4);
+    else
+        ct_out_number(out, key, "false", 5);
+}
+
+static void
+write_flow(ct_out *out, ct_enricher *enricher, rendered_cells *cache,
+           const camtrace_flow_counter *counter, guint64 index, const ct_flow *f)
+{
+    camtrace_flow_names names;
     char text[64];
     char cid[CT_COMMUNITY_ID_LEN];
     const char *proto = ct_flow_proto_name(f->proto);
@@ -437,6 +539,10 @@ write_flow(ct_out *out, ct_enricher *enricher, rendered_cells *cache, const ct_f
         ct_out_string(out, "community_id", cid);
     else
         ct_out_null(out, "community_id");
+    camtrace_flow_counter_names(counter, index, f, &names);
+    write_name(out, "src_name", "src_name_source", &names.name[0]);
+    write_name(out, "dst_name", "dst_name_source", &names.name[1]);
+    camtrace_out_foreign(out, "foreign", camtrace_foreign(src, dst));
     ct_out_end(out);
 }
 
@@ -460,7 +566,7 @@ flows_draw(void *tapdata)
     for (guint64 i = 0; i < n; i++) {
         ct_flow f;
         ct_flow_table_get(flows, i, &f);
-        write_flow(out, enricher, &cache, &f);
+        write_flow(out, enricher, &cache, ex->counter, i, &f);
     }
     g_hash_table_destroy(cache.cells[0]);
     g_hash_table_destroy(cache.cells[1]);
@@ -522,7 +628,7 @@ flows_init(const char *arg, void *userdata _U_)
     }
     ex = g_new0(flows_export, 1);
     ex->format = format;
-    ex->counter = camtrace_flow_counter_new(&error);
+    ex->counter = camtrace_flow_counter_new(FALSE, &error);
     if (error == NULL)
         error = register_tap_listener("camtrace", ex, filter, TL_REQUIRES_NOTHING, flows_reset,
                                       flows_packet, flows_draw, flows_finish);

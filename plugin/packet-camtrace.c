@@ -32,6 +32,8 @@
 
 #include <wireshark.h>
 #include <epan/addr_resolv.h>
+#include <epan/column.h>
+#include <epan/conversation.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
@@ -43,10 +45,12 @@
 #include "ct_addr.h"
 #include "ct_config.h"
 #include "ct_enrich.h"
+#include "ct_names.h"
 #include "ct_ptr.h"
 
 typedef struct {
-    int summary, scope, ptr, asn, as_org, country_iso, country, region, city, lat, lon, accuracy;
+    int summary, scope, name, name_source, domain, ptr, asn, as_org, country_iso, country, region,
+        city, lat, lon, accuracy;
 } side_fields;
 
 enum { ENABLED_AUTO, ENABLED_ON, ENABLED_OFF };
@@ -60,8 +64,11 @@ enum { ENABLED_AUTO, ENABLED_ON, ENABLED_OFF };
 #define CT_REFRESH_MS 250
 
 static int proto_camtrace = -1;
-static side_fields hf_src = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-static side_fields hf_dst = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static side_fields hf_src = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static side_fields hf_dst = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+static int hf_name = -1;
+static int hf_domain = -1;
+static int hf_foreign = -1;
 static int hf_ptr = -1;
 static int hf_asn = -1;
 static int hf_as_org = -1;
@@ -80,6 +87,7 @@ static gboolean pref_ptr_private = FALSE;
 static const char *pref_dns_servers = "";
 static guint pref_ptr_timeout_ms = 2000;
 static guint pref_ptr_concurrency = 256;
+static const char *pref_home_country = "";
 
 /* Settings resolved from preferences, environment, .env and search. */
 static gboolean settings_dirty = TRUE;
@@ -88,6 +96,23 @@ static gboolean enabled = TRUE;
 static ct_enricher *enricher;
 static char *open_path[2];
 static char *last_warning[2];
+static char home_country[3]; /* "" when unset */
+
+/* Names learned from the capture (DNS answers, ClientHellos, HTTP Host),
+ * and the fields they come from, which epan must build even in trees
+ * nobody sees (set_postdissector_wanted_hfids()). */
+static dissector_handle_t camtrace_handle;
+static ct_names *capture_names;
+static int proto_dns = -1;
+static int hf_sni = -1;
+static int hf_http_host = -1;
+
+/* What a conversation taught about its server: the first ClientHello
+ * server name or HTTP Host, kept with the conversation (file scope). */
+typedef struct {
+    ct_addr server;
+    ct_name name;
+} own_name;
 
 /* Reverse DNS state. */
 static gboolean resolver_dirty = TRUE;
@@ -112,7 +137,7 @@ static header_field_info *field_info_of[CT_MAX_FIELDS];
 static gboolean printed[CT_MAX_FIELDS];
 static gboolean printed_known;
 static gboolean any_printed;
-static gboolean printed_ptr; /* a PTR field is in tshark's -e list */
+static gboolean printed_ptr; /* a PTR or name field is in tshark's -e list */
 static gboolean fields_checked;
 static gboolean show_all; /* this packet: a visible tree with no -e list */
 
@@ -129,11 +154,35 @@ warn_once(ct_geo_db kind, const char *message)
 }
 
 static void
+resolve_home_country(void)
+{
+    char *value = pref_home_country && *pref_home_country
+                      ? g_strdup(pref_home_country)
+                      : ct_config_get("CAMTRACE_HOME_COUNTRY", NULL, NULL);
+    char *code = value ? g_strstrip(value) : NULL;
+
+    home_country[0] = '\0';
+    if (code != NULL && *code != '\0') {
+        if (strlen(code) == 2 && g_ascii_isalpha(code[0]) && g_ascii_isalpha(code[1])) {
+            home_country[0] = g_ascii_toupper(code[0]);
+            home_country[1] = g_ascii_toupper(code[1]);
+            home_country[2] = '\0';
+        } else {
+            ws_warning("home country \"%s\" is not an ISO 3166-1 alpha-2 code (such as DE or "
+                       "US); camtrace.foreign stays empty",
+                       code);
+        }
+    }
+    g_free(value);
+}
+
+static void
 resolve_settings(void)
 {
     char *value;
 
     settings_dirty = FALSE;
+    resolve_home_country();
     enabled = pref_enabled != ENABLED_OFF;
     if (pref_enabled != ENABLED_AUTO)
         return;
@@ -406,7 +455,8 @@ find_printed_fields(void)
         any_printed |= printed[i];
     }
     printed_known = names != NULL;
-    printed_ptr = is_printed(hf_src.ptr) || is_printed(hf_dst.ptr) || is_printed(hf_ptr);
+    printed_ptr = is_printed(hf_src.ptr) || is_printed(hf_dst.ptr) || is_printed(hf_ptr) ||
+                  is_printed(hf_src.name) || is_printed(hf_dst.name) || is_printed(hf_name);
     if (names != NULL)
         g_hash_table_destroy(names);
 }
@@ -489,7 +539,7 @@ add_double(proto_tree *tree, int hf, tvbuff_t *tvb, double value)
 
 static void
 add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *host,
-         const side_ptr *ptr)
+         const ct_name *name, const side_ptr *ptr)
 {
     const ct_geo_info *geo = &host->geo;
     proto_tree *st = tree;
@@ -503,6 +553,14 @@ add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *
         st = proto_item_add_subtree(it, ett_side);
     }
     add_string(st, hf->scope, -1, tvb, ct_scope_name(host->scope));
+    if (name->source != CT_NAME_NONE) {
+        proto_item *it = add_string(st, hf->name, hf_name, tvb, name->name);
+        if (it != NULL && name->source != CT_NAME_PTR)
+            proto_item_append_text(it, " (%s, frame %u)", ct_name_source_label(name->source),
+                                   name->frame);
+        add_string(st, hf->name_source, -1, tvb, ct_name_source_label(name->source));
+        add_string(st, hf->domain, hf_domain, tvb, name->domain);
+    }
     if (ptr->state == CT_PTR_FOUND) {
         proto_item *it = add_string(st, hf->ptr, hf_ptr, tvb, ptr->name);
         if (it != NULL && ptr->count > 1)
@@ -523,9 +581,181 @@ add_side(proto_tree *tree, tvbuff_t *tvb, const side_fields *hf, const ct_host *
         add_uint(st, hf->accuracy, -1, tvb, geo->accuracy_km);
 }
 
+/* Learning names.  Only in a packet's first dissection: later ones
+ * (tshark's second pass, the GUI's clicks) find them learned. */
+
+static void
+learn_dns_address(const ct_addr *addr, const char *qname, void *data)
+{
+    const packet_info *pinfo = data;
+
+    ct_names_learn(capture_names, addr, pinfo->num, CT_NAME_DNS, qname);
+}
+
+static void
+learn_dns(packet_info *pinfo, proto_tree *tree)
+{
+    GPtrArray *items = proto_get_finfo_ptr_array(tree, proto_dns);
+
+    for (guint i = 0; items != NULL && i < items->len; i++) {
+        const field_info *fi = g_ptr_array_index(items, i);
+        gint start = fi->start, length = fi->length;
+        /* Over TCP the message follows a two-byte length. */
+        if (pinfo->ptype == PT_TCP) {
+            start += 2;
+            length -= 2;
+        }
+        if (fi->ds_tvb == NULL || length <= 0 || !tvb_bytes_exist(fi->ds_tvb, start, length))
+            continue;
+        ct_dns_parse_addresses(tvb_get_ptr(fi->ds_tvb, start, length), (size_t)length,
+                               learn_dns_address, pinfo);
+    }
+}
+
+/* The server name in a ClientHello or HTTP request: names the packet's
+ * destination, in the address's history and as its conversation's own. */
+static gboolean
+learn_server_name(packet_info *pinfo, proto_tree *tree, int hf, ct_name_source source,
+                  const ct_addr *server, ct_name *own)
+{
+    GPtrArray *items = hf >= 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
+    char clean[CT_DNS_NAME_MAX + 1];
+
+    for (guint i = 0; items != NULL && i < items->len; i++) {
+        field_info *fi = g_ptr_array_index(items, i);
+        const char *text = fvalue_get_string(&fi->value);
+        if (text == NULL || !ct_names_clean(source, text, strlen(text), clean))
+            continue;
+        ct_names_learn(capture_names, server, pinfo->num, source, clean);
+        *own = ct_names_intern(capture_names, clean);
+        own->source = source;
+        own->frame = pinfo->num;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+keep_own_name(packet_info *pinfo, const ct_addr *server, const ct_name *name)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    own_name *own;
+
+    if (conv == NULL)
+        return;
+    own = conversation_get_proto_data(conv, proto_camtrace);
+    if (own != NULL)
+        return; /* the first one counts */
+    own = wmem_new(wmem_file_scope(), own_name);
+    own->server = *server;
+    own->name = *name;
+    conversation_add_proto_data(conv, proto_camtrace, own);
+}
+
+/* Learn what this packet says about names; returns TRUE with *own set when
+ * it named its server.  Seen again (tshark's second pass), it names its
+ * server still, for the flow exports that count in that pass. */
+static gboolean
+learn_names(packet_info *pinfo, proto_tree *tree, const ct_addr *dst, ct_name *own)
+{
+    conversation_t *conv;
+    const own_name *kept;
+
+    if (pinfo->fd->visited) {
+        if (!camtrace_flows_listening() || (conv = find_conversation_pinfo(pinfo, 0)) == NULL ||
+            (kept = conversation_get_proto_data(conv, proto_camtrace)) == NULL ||
+            kept->name.frame != pinfo->num)
+            return FALSE;
+        *own = kept->name;
+        return TRUE;
+    }
+    if (tree == NULL)
+        return FALSE;
+    learn_dns(pinfo, tree);
+    if (learn_server_name(pinfo, tree, hf_sni, CT_NAME_SNI, dst, own) ||
+        learn_server_name(pinfo, tree, hf_http_host, CT_NAME_HTTP, dst, own)) {
+        keep_own_name(pinfo, dst, own);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* The capture's name for addr in this packet.  One pass: what the packet's
+ * conversation said about its server up to here, else the address's name
+ * as of this frame.  Seen again (tshark -2, the GUI): the conversation's
+ * own name whenever it came, and a name learned later in the conversation
+ * when there was none yet. */
+static gboolean
+capture_name(packet_info *pinfo, const ct_addr *addr, ct_name *out)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    const own_name *own = conv ? conversation_get_proto_data(conv, proto_camtrace) : NULL;
+    gboolean again = pinfo->fd->visited;
+
+    if (own != NULL && ct_addr_equal(&own->server, addr) &&
+        (again || own->name.frame <= pinfo->num)) {
+        *out = own->name;
+        return TRUE;
+    }
+    if (ct_names_at(capture_names, addr, pinfo->num, out))
+        return TRUE;
+    return again && conv != NULL && conv->last_frame > pinfo->num &&
+           ct_names_at(capture_names, addr, conv->last_frame, out);
+}
+
+gboolean
+camtrace_flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame, guint32 last_frame,
+                   ct_name *out, char ptr_buf[CT_DNS_NAME_MAX + 1])
+{
+    if (own != NULL && own->source != CT_NAME_NONE) {
+        *out = *own;
+        return TRUE;
+    }
+    if (ct_names_at(capture_names, addr, first_frame, out) ||
+        ct_names_at(capture_names, addr, last_frame, out))
+        return TRUE;
+    if (camtrace_ptr_name(addr, ptr_buf)) {
+        out->name = ptr_buf;
+        out->domain = NULL;
+        out->source = CT_NAME_PTR;
+        out->frame = 0;
+        return TRUE;
+    }
+    out->source = CT_NAME_NONE;
+    return FALSE;
+}
+
+const char *
+camtrace_home_country(void)
+{
+    if (settings_dirty)
+        resolve_settings();
+    return home_country[0] != '\0' ? home_country : NULL;
+}
+
+int
+camtrace_foreign(const ct_host *a, const ct_host *b)
+{
+    const ct_host *hosts[2] = {a, b};
+    const char *home = camtrace_home_country();
+    int foreign = -1;
+
+    if (home == NULL)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        const char *iso = hosts[i] ? hosts[i]->geo.country_iso : NULL;
+        if (hosts[i] == NULL || hosts[i]->scope != CT_SCOPE_GLOBAL || iso == NULL)
+            continue;
+        if (strcmp(iso, home) != 0)
+            return 1;
+        foreign = 0;
+    }
+    return foreign;
+}
+
 /* Names for both sides: asked together; in tshark, waited for. */
 static void
-lookup_names(gboolean names_wanted, const ct_host *src, const ct_host *dst, side_ptr *sp,
+lookup_names(const gboolean names_wanted[2], const ct_host *src, const ct_host *dst, side_ptr *sp,
              side_ptr *dp)
 {
     const ct_host *hosts[2] = {src, dst};
@@ -535,11 +765,11 @@ lookup_names(gboolean names_wanted, const ct_host *src, const ct_host *dst, side
     ct_ptr *ptr;
 
     sp->state = dp->state = CT_PTR_UNKNOWN;
-    if (!pref_ptr || !names_wanted || (ptr = ensure_resolver()) == NULL)
+    if (!pref_ptr || !(names_wanted[0] || names_wanted[1]) || (ptr = ensure_resolver()) == NULL)
         return;
     flush_recorded(ptr);
     for (int i = 0; i < 2; i++) {
-        if (!ptr_wanted(hosts[i]->scope))
+        if (!names_wanted[i] || !ptr_wanted(hosts[i]->scope))
             continue;
         ct_ptr_request(ptr, &hosts[i]->addr);
         wait_for[n++] = hosts[i]->addr;
@@ -551,25 +781,37 @@ lookup_names(gboolean names_wanted, const ct_host *src, const ct_host *dst, side
         check_dead();
     }
     for (int i = 0; i < 2; i++) {
-        if (ptr_wanted(hosts[i]->scope))
+        if (names_wanted[i] && ptr_wanted(hosts[i]->scope))
             out[i]->state = ct_ptr_get(ptr, &hosts[i]->addr, out[i]->name, &out[i]->count);
     }
+}
+
+static gboolean
+want_name(const side_fields *hf)
+{
+    return want(hf->name) || want(hf->name_source) || want(hf->domain) || want(hf_name) ||
+           want(hf_domain);
 }
 
 static int
 dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     ct_addr src, dst;
-    const ct_host *src_host, *dst_host;
-    side_ptr src_ptr, dst_ptr;
+    const ct_host *hosts[2];
+    ct_name own, name[2];
+    side_ptr ptr[2];
+    gboolean named, name_wanted[2], ptr_needed[2];
+    gboolean ptr_fields = FALSE;
+    int foreign;
     proto_item *ti;
     proto_tree *ct_tree;
 
     if (!packet_addresses(pinfo, &src, &dst))
         return 0;
-    camtrace_flows_tap(pinfo, &src, &dst);
     if (settings_dirty)
         resolve_settings();
+    named = enabled && learn_names(pinfo, tree, &dst, &own);
+    camtrace_flows_tap(pinfo, &src, &dst, named ? &own : NULL);
     if (!enabled)
         return 0;
     if (tree == NULL || !camtrace_wanted(tree)) {
@@ -579,16 +821,34 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     }
     ensure_databases();
     ct_enricher_trim(enricher, CT_MAX_HOSTS);
-    src_host = ct_enricher_host(enricher, &src);
-    dst_host = ct_enricher_host(enricher, &dst);
-    lookup_names(want(hf_src.ptr) || want(hf_dst.ptr) || want(hf_ptr), src_host, dst_host, &src_ptr,
-                 &dst_ptr);
+    hosts[0] = ct_enricher_host(enricher, &src);
+    hosts[1] = ct_enricher_host(enricher, &dst);
+    name_wanted[0] = want_name(&hf_src);
+    name_wanted[1] = want_name(&hf_dst);
+    ptr_fields = want(hf_src.ptr) || want(hf_dst.ptr) || want(hf_ptr);
+    for (int i = 0; i < 2; i++) {
+        name[i].source = CT_NAME_NONE;
+        if (name_wanted[i])
+            capture_name(pinfo, &hosts[i]->addr, &name[i]);
+        /* PTR names: for the PTR fields, or in place of a capture name. */
+        ptr_needed[i] = ptr_fields || (name_wanted[i] && name[i].source == CT_NAME_NONE);
+    }
+    lookup_names(ptr_needed, hosts[0], hosts[1], &ptr[0], &ptr[1]);
+    for (int i = 0; i < 2; i++) {
+        if (name_wanted[i] && name[i].source == CT_NAME_NONE && ptr[i].state == CT_PTR_FOUND) {
+            name[i] = ct_names_intern(capture_names, ptr[i].name);
+            name[i].source = CT_NAME_PTR;
+        }
+    }
 
     ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     ct_tree = proto_item_add_subtree(ti, ett_camtrace);
-    add_side(ct_tree, tvb, &hf_src, src_host, &src_ptr);
-    add_side(ct_tree, tvb, &hf_dst, dst_host, &dst_ptr);
+    add_side(ct_tree, tvb, &hf_src, hosts[0], &name[0], &ptr[0]);
+    add_side(ct_tree, tvb, &hf_dst, hosts[1], &name[1], &ptr[1]);
+    if (want(hf_foreign) && (foreign = camtrace_foreign(hosts[0], hosts[1])) >= 0)
+        proto_item_set_generated(
+            proto_tree_add_boolean(ct_tree, hf_foreign, tvb, 0, 0, (guint32)foreign));
     return tvb_captured_length(tvb);
 }
 
@@ -632,6 +892,74 @@ camtrace_ptr_name(const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1])
            ct_ptr_get(resolver, addr, name, NULL) == CT_PTR_FOUND;
 }
 
+/* -V, -O (or options bundled with them) and the formats that print whole
+ * trees show CamTrace's tree too. */
+static gboolean
+prints_trees(const char *arg)
+{
+    static const char *const formats[] = {"pdml", "json", "jsonraw", "ek", NULL};
+
+    if (arg[0] == '-' && arg[1] != '-' && (strchr(arg, 'V') != NULL || arg[1] == 'O'))
+        return TRUE;
+    for (size_t i = 0; formats[i] != NULL; i++) {
+        if (strcmp(arg, formats[i]) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Does this tshark run use CamTrace at all: its command line (fields,
+ * filters, -z camtrace,...) or its columns name it?  A tree with the name
+ * sources costs every packet, so a tshark run that ignores CamTrace must
+ * not pay for it.  The GUI always learns names. */
+static gboolean
+camtrace_in_use(void)
+{
+    char *cmdline = NULL;
+    gsize len = 0;
+    gboolean used = FALSE;
+
+    if (!sync_dns)
+        return TRUE;
+    if (g_file_get_contents("/proc/self/cmdline", &cmdline, &len, NULL)) {
+        for (const char *arg = cmdline; !used && arg < cmdline + len; arg += strlen(arg) + 1)
+            used = strstr(arg, "camtrace") != NULL || prints_trees(arg);
+        g_free(cmdline);
+    }
+    for (GList *c = prefs.col_list; !used && c != NULL; c = c->next) {
+        const fmt_data *col = c->data;
+        used = col->custom_fields != NULL && strstr(col->custom_fields, "camtrace") != NULL;
+    }
+    return used;
+}
+
+/* Ask epan to build the fields names are learned from in every tree
+ * (tshark's first pass of -2 and the GUI's packet list build trees nobody
+ * sees, where they would otherwise be left out), or stop asking. */
+static void
+want_name_sources(void)
+{
+    GArray *wanted;
+
+    if (settings_dirty)
+        resolve_settings();
+    if (!enabled || !camtrace_in_use()) {
+        set_postdissector_wanted_hfids(camtrace_handle, NULL);
+        return;
+    }
+    proto_dns = proto_get_id_by_filter_name("dns");
+    hf_sni = proto_registrar_get_id_byname("tls.handshake.extensions_server_name");
+    hf_http_host = proto_registrar_get_id_byname("http.host");
+    wanted = g_array_new(FALSE, FALSE, sizeof(int));
+    if (proto_dns >= 0)
+        g_array_append_val(wanted, proto_dns);
+    if (hf_sni >= 0)
+        g_array_append_val(wanted, hf_sni);
+    if (hf_http_host >= 0)
+        g_array_append_val(wanted, hf_http_host);
+    set_postdissector_wanted_hfids(camtrace_handle, wanted);
+}
+
 static void
 camtrace_init(void)
 {
@@ -646,6 +974,8 @@ camtrace_init(void)
     found_cursor = 0;
     dead_warned = FALSE;
     forget_recorded();
+    ct_names_clear(capture_names);
+    want_name_sources();
 }
 
 static void
@@ -670,6 +1000,8 @@ camtrace_shutdown(void)
     g_clear_pointer(&resolver_warning, g_free);
     ct_enricher_free(enricher);
     enricher = NULL;
+    ct_names_free(capture_names);
+    capture_names = NULL;
     for (int i = 0; i < 2; i++) {
         g_clear_pointer(&open_path[i], g_free);
         g_clear_pointer(&last_warning[i], g_free);
@@ -684,6 +1016,15 @@ camtrace_shutdown(void)
         0x0, "The " word " address with its scope, AS and location", HFILL } },    \
     { &var.scope, { Side " scope", "camtrace." side ".scope", FT_STRING, BASE_NONE,  \
         NULL, 0x0, "IANA special-purpose scope of the " word " address", HFILL } },  \
+    { &var.name, { Side " name", "camtrace." side ".name", FT_STRING, BASE_NONE,      \
+        NULL, 0x0, "Name of the " word " address: learned from the capture (DNS "    \
+        "answer, TLS/QUIC server name, HTTP Host), else its PTR name", HFILL } },    \
+    { &var.name_source, { Side " name source", "camtrace." side ".name_source",      \
+        FT_STRING, BASE_NONE, NULL, 0x0,                                              \
+        "Where the " word " name comes from: dns, sni, http or ptr", HFILL } },      \
+    { &var.domain, { Side " domain", "camtrace." side ".domain", FT_STRING,          \
+        BASE_NONE, NULL, 0x0,                                                         \
+        "Registered domain of the " word " name (Public Suffix List)", HFILL } },    \
     { &var.ptr, { Side " PTR", "camtrace." side ".ptr", FT_STRING, BASE_NONE,        \
         NULL, 0x0, "Reverse DNS name of the " word " address (first PTR record)",    \
         HFILL } },                                                                    \
@@ -717,6 +1058,17 @@ proto_register_camtrace(void)
     static hf_register_info hf[] = {
         SIDE_FIELDS(hf_src, "src", "Source", "source"),
         SIDE_FIELDS(hf_dst, "dst", "Destination", "destination"),
+        {&hf_name,
+         {"Name", "camtrace.name", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Name of the source or destination address", HFILL}},
+        {&hf_domain,
+         {"Domain", "camtrace.domain", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Registered domain of the source or destination name", HFILL}},
+        {&hf_foreign,
+         {"Leaves home country", "camtrace.foreign", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "A global address of this packet lies outside the home country (preference "
+          "camtrace.home_country)",
+          HFILL}},
         {&hf_ptr,
          {"PTR", "camtrace.ptr", FT_STRING, BASE_NONE, NULL, 0x0,
           "Reverse DNS name of the source or destination address", HFILL}},
@@ -789,13 +1141,22 @@ proto_register_camtrace(void)
     prefs_register_uint_preference(module, "ptr_concurrency", "PTR queries in flight",
                                    "Most PTR questions outstanding at once", 10,
                                    &pref_ptr_concurrency);
+    prefs_register_string_preference(
+        module, "home_country", "Home country",
+        "ISO 3166-1 alpha-2 code (such as DE) of the country the devices are in; "
+        "camtrace.foreign marks packets to global addresses elsewhere. Empty: "
+        "CAMTRACE_HOME_COUNTRY from the environment or .env.",
+        &pref_home_country);
 
     /* tshark prints each packet once, so it must wait for names; the GUI
      * never waits and redraws when they arrive. */
     sync_dns = g_strcmp0(g_get_prgname(), "tshark") == 0;
     enricher = ct_enricher_new();
+    capture_names = ct_names_new();
     camtrace_flows_register();
-    register_postdissector(create_dissector_handle(dissect_camtrace, proto_camtrace));
+    camtrace_devices_register();
+    camtrace_handle = create_dissector_handle(dissect_camtrace, proto_camtrace);
+    register_postdissector(camtrace_handle);
     register_init_routine(camtrace_init);
     register_shutdown_routine(camtrace_shutdown);
 }
