@@ -10,9 +10,10 @@
  * Rows are the flows of a camtrace_flow_counter in the order of their
  * first packets (row i is flow i), and change as packets arrive: counts
  * grow, the ends swap when a TCP handshake shows that the other side
- * initiated, and PTR names fill in when they have arrived by a later
- * packet of the flow (names that arrive after a flow's last packet show
- * on the next retap).  Wireshark's table model has one table per
+ * initiated, and names fill in as the export gives them (a DNS answer,
+ * server name or Host from the capture, else a PTR name once it has
+ * arrived by a later packet of the flow; PTR names that arrive after a
+ * flow's last packet show on the next retap).  Wireshark's table model has one table per
  * statistic, so there is one counter, made on first use and kept, with
  * its "tcp" tap listener, until the plugin shuts down.
  */
@@ -41,14 +42,15 @@ enum {
     COL_SRC_BYTES,
     COL_DST_PKTS,
     COL_DST_BYTES,
-    COL_SRC_PTR,
+    COL_SRC_NAME,
     COL_SRC_ORG,
     COL_SRC_COUNTRY,
-    COL_DST_PTR,
+    COL_DST_NAME,
     COL_DST_ASN,
     COL_DST_ORG,
     COL_DST_COUNTRY,
     COL_DST_CITY,
+    COL_FOREIGN,
     N_COLS
 };
 
@@ -65,14 +67,15 @@ static stat_tap_table_item columns[N_COLS] = {
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes src to dst", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets dst to src", "%u"},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes dst to src", "%u"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src PTR", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src name", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src organization", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src country", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst PTR", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst name", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Dst ASN", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst organization", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst country", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst city", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Abroad", "%s"},
 };
 
 static camtrace_flow_counter *counter;
@@ -121,13 +124,21 @@ set_port(stat_tap_table *table, guint row, guint col, const ct_flow *f, guint16 
     set_string(table, row, col, text);
 }
 
+/* "name (source)", as the flow export gives it. */
 static void
-set_ptr(stat_tap_table *table, guint row, guint col, const ct_addr *addr)
+set_name(stat_tap_table *table, guint row, guint col, const ct_name *name)
 {
-    char name[CT_DNS_NAME_MAX + 1];
+    char *text;
 
-    if (cell_is(table, row, col, "") && camtrace_ptr_name(addr, name))
-        set_string(table, row, col, name);
+    if (name->source == CT_NAME_NONE) {
+        if (!cell_is(table, row, col, ""))
+            set_string(table, row, col, NULL);
+        return;
+    }
+    text = g_strdup_printf("%s (%s)", name->name, ct_name_source_label(name->source));
+    if (!cell_is(table, row, col, text))
+        set_string(table, row, col, text);
+    g_free(text);
 }
 
 /* The cells that depend on which end is the source. */
@@ -145,10 +156,18 @@ set_ends(stat_tap_table *table, guint row, const ct_flow *f)
     ct_addr_format(&f->dst, text);
     set_string(table, row, COL_DST, text);
     set_port(table, row, COL_DST_PORT, f, f->dport);
-    set_string(table, row, COL_SRC_PTR, NULL);
     set_string(table, row, COL_SRC_ORG, src ? src->geo.as_org : NULL);
     set_string(table, row, COL_SRC_COUNTRY, src ? src->geo.country_iso : NULL);
-    set_string(table, row, COL_DST_PTR, NULL);
+    switch (camtrace_foreign(src, dst)) {
+    case 1:
+        set_string(table, row, COL_FOREIGN, "yes");
+        break;
+    case 0:
+        set_string(table, row, COL_FOREIGN, "no");
+        break;
+    default:
+        set_string(table, row, COL_FOREIGN, NULL);
+    }
     if (dst != NULL && dst->geo.asn != 0) {
         g_snprintf(text, sizeof text, "%u", dst->geo.asn);
         set_string(table, row, COL_DST_ASN, text);
@@ -192,6 +211,7 @@ flow_table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, co
     guint64 index;
     guint row;
     ct_flow f;
+    camtrace_flow_names names;
     char text[CT_ADDR_STRLEN];
 
     if (counter == NULL)
@@ -214,8 +234,9 @@ flow_table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, co
     set_uint(table, row, COL_SRC_BYTES, f.src_bytes);
     set_uint(table, row, COL_DST_PKTS, f.dst_pkts);
     set_uint(table, row, COL_DST_BYTES, f.dst_bytes);
-    set_ptr(table, row, COL_SRC_PTR, &f.src);
-    set_ptr(table, row, COL_DST_PTR, &f.dst);
+    camtrace_flow_counter_names(counter, index, &f, &names);
+    set_name(table, row, COL_SRC_NAME, &names.name[0]);
+    set_name(table, row, COL_DST_NAME, &names.name[1]);
     return TAP_PACKET_REDRAW;
 }
 

@@ -943,7 +943,8 @@ want_name_sources(void)
 
     if (settings_dirty)
         resolve_settings();
-    if (!enabled || !camtrace_in_use()) {
+    if (!enabled || !proto_is_protocol_enabled(find_protocol_by_id(proto_camtrace)) ||
+        !camtrace_in_use()) {
         set_postdissector_wanted_hfids(camtrace_handle, NULL);
         return;
     }
