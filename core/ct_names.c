@@ -84,7 +84,6 @@ ct_names_free(ct_names *names)
 bool
 ct_names_clean(ct_name_source source, const char *text, size_t len, char out[CT_DNS_NAME_MAX + 1])
 {
-    char literal[CT_ADDR_STRLEN];
     ct_addr addr;
 
     out[0] = '\0';
@@ -103,14 +102,14 @@ ct_names_clean(ct_name_source source, const char *text, size_t len, char out[CT_
         if (colon > 0 && text[colon - 1] == ':' && digits > 0 && digits <= 5)
             len = colon - 1;
     }
-    /* An address is not a name, whoever sent it. */
-    if (len < sizeof literal) {
-        memcpy(literal, text, len);
-        literal[len] = '\0';
-        if (ct_addr_parse(literal, &addr))
-            return false;
+    if (!ct_dns_clean_name(text, len, out))
+        return false;
+    /* An address is not a name, whoever sent it (a final dot included). */
+    if (ct_addr_parse(out, &addr)) {
+        out[0] = '\0';
+        return false;
     }
-    return ct_dns_clean_name(text, len, out);
+    return true;
 }
 
 /* The public suffix under the ICANN rules (so "amazonaws.com", not a

@@ -15,33 +15,36 @@
  *    the same address; IPv4 text is what inet_ntop() writes; the reverse
  *    name is bounded and names the effective address;
  * 3. its first 16 bytes as a raw IPv4 and IPv6 address, for the same
- *    round trip over every value.
+ *    round trip over every value;
+ * 4. as a DNS response whose A and AAAA answers name addresses
+ *    (ct_dns_parse_addresses()): every name reported is a name as in 1,
+ *    lower-case, non-empty; the count is the number of calls, and a
+ *    message rejected (-1) reports none;
+ * 5. as untrusted host name text (a TLS server name, an HTTP Host):
+ *    ct_dns_clean_name() and ct_names_clean() give a name as in 4 or
+ *    nothing, never an address literal, and its registered domain is a
+ *    suffix of it made of whole labels.
  */
 #include <arpa/inet.h>
 #include <glib.h>
 #include <string.h>
 
 #include "ct_dns.h"
+#include "ct_names.h"
 #include "fuzz.h"
 
 #define Q4 "8.8.8.8.in-addr.arpa"
 
-static void
-check_name(ct_dns_answer verdict, const char *name, unsigned count)
+/* A rendered name in a buffer of CT_DNS_NAME_MAX + 1 bytes; returns its
+ * length. */
+static size_t
+check_rendered(const char *name)
 {
     const char *nul = memchr(name, '\0', CT_DNS_NAME_MAX + 1);
     size_t len;
 
     CHECK(nul != NULL);
     len = (size_t)(nul - name);
-    CHECK(verdict == CT_DNS_ANSWER_NAME || verdict == CT_DNS_ANSWER_NODATA ||
-          verdict == CT_DNS_ANSWER_BAD);
-    CHECK((verdict == CT_DNS_ANSWER_NAME) == (len > 0));
-    /* NODATA may count PTR records whose target is the root. */
-    if (verdict == CT_DNS_ANSWER_NAME)
-        CHECK(count > 0);
-    if (verdict == CT_DNS_ANSWER_BAD)
-        CHECK(count == 0);
     CHECK(fuzz_utf8_valid(name, len, false));
     CHECK(!fuzz_has_control(name, len));
     /* No empty label, and every backslash starts an escape: \. or \\ or
@@ -69,6 +72,83 @@ check_name(ct_dns_answer verdict, const char *name, unsigned count)
         i += 3;
     }
     CHECK(len == 0 || !empty_label);
+    return len;
+}
+
+static void
+check_name(ct_dns_answer verdict, const char *name, unsigned count)
+{
+    size_t len = check_rendered(name);
+
+    CHECK(verdict == CT_DNS_ANSWER_NAME || verdict == CT_DNS_ANSWER_NODATA ||
+          verdict == CT_DNS_ANSWER_BAD);
+    CHECK((verdict == CT_DNS_ANSWER_NAME) == (len > 0));
+    /* NODATA may count PTR records whose target is the root. */
+    if (verdict == CT_DNS_ANSWER_NAME)
+        CHECK(count > 0);
+    if (verdict == CT_DNS_ANSWER_BAD)
+        CHECK(count == 0);
+}
+
+/* A capture-derived name: rendered, non-empty, lower-case. */
+static void
+check_learned(const char *name)
+{
+    char buf[CT_DNS_NAME_MAX + 1];
+    size_t len = strlen(name);
+
+    CHECK(len > 0 && len <= CT_DNS_NAME_MAX);
+    memcpy(buf, name, len + 1);
+    CHECK(check_rendered(buf) == len);
+    for (size_t i = 0; i < len; i++)
+        CHECK(!g_ascii_isupper(name[i]));
+}
+
+static void
+count_address(const ct_addr *addr, const char *qname, void *data)
+{
+    CHECK(addr->family == 4 || addr->family == 6);
+    check_learned(qname);
+    (*(int *)data)++;
+}
+
+static void
+check_addresses(const uint8_t *data, size_t size)
+{
+    int calls = 0;
+    int n = ct_dns_parse_addresses(data, size, count_address, &calls);
+
+    CHECK(n >= -1);
+    CHECK(n == -1 ? calls == 0 : calls == n);
+}
+
+static void
+check_host_text(ct_names *names, const uint8_t *data, size_t size)
+{
+    char out[CT_DNS_NAME_MAX + 1];
+    ct_addr addr;
+
+    memset(out, 0xaa, sizeof out);
+    if (ct_dns_clean_name((const char *)data, size, out))
+        check_learned(out);
+    else
+        CHECK(out[0] == '\0');
+    for (ct_name_source source = CT_NAME_SNI; source <= CT_NAME_HTTP; source++) {
+        memset(out, 0xaa, sizeof out);
+        if (!ct_names_clean(source, (const char *)data, size, out)) {
+            CHECK(out[0] == '\0');
+            continue;
+        }
+        check_learned(out);
+        CHECK(!ct_addr_parse(out, &addr));
+        ct_name n = ct_names_intern(names, out);
+        CHECK(strcmp(n.name, out) == 0);
+        if (n.domain != NULL) {
+            size_t dl = strlen(n.domain), nl = strlen(n.name);
+            CHECK(dl > 0 && dl <= nl && strcmp(n.name + nl - dl, n.domain) == 0);
+            CHECK(dl == nl || n.name[nl - dl - 1] == '.');
+        }
+    }
 }
 
 /* The question name at offset 12 as dotted text, if it is made of plain
@@ -178,6 +258,9 @@ check_text(const uint8_t *data, size_t size)
     g_free(text);
 }
 
+/* One for the run: libpsl's list is loaded once. */
+static ct_names *names;
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -205,6 +288,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ct_addr_from_ipv6(&addr, data);
         check_round_trip(&addr);
     }
+    check_addresses(data, size);
+    if (names == NULL)
+        names = ct_names_new();
+    check_host_text(names, data, size);
+    ct_names_clear(names);
     g_free(qname);
     free(name);
     return 0;

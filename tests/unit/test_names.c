@@ -107,6 +107,9 @@ test_clean(void)
     g_assert_false(ct_names_clean(CT_NAME_HTTP, "192.0.2.1:80", 12, out));
     g_assert_false(ct_names_clean(CT_NAME_SNI, "192.0.2.1", 9, out));
     g_assert_false(ct_names_clean(CT_NAME_SNI, "2001:db8::1", 11, out));
+    /* Found by fuzzing: a final dot hid the literal. */
+    g_assert_false(ct_names_clean(CT_NAME_SNI, "::ffff:8fff:8.", 14, out));
+    g_assert_false(ct_names_clean(CT_NAME_HTTP, "192.0.2.1.:8080", 15, out));
     /* A port belongs to HTTP only. */
     g_assert_true(ct_names_clean(CT_NAME_SNI, "a.example:443", 13, out));
     g_assert_cmpstr(out, ==, "a.example:443");
