@@ -2,10 +2,11 @@
 # capture-fuzz.sh [MUTANTS] - CamTrace inside tshark on damaged captures.
 #
 # As Wireshark's own tools/fuzz-test.sh does: editcap -E flips random bytes
-# of the sample captures (data/sample.pcap and a 2,000-packet capture from
-# ct-pcapgen), and tshark reads each mutant with the plugin, once printing
-# every field of every packet (-V) and once with the flow export and the
-# statistics table (-q -z ...).  Mutant i always uses seed i, so a failure
+# of the sample captures (data/sample.pcap, a 2,000-packet capture and the
+# names capture with DNS answers, TLS, QUIC and HTTP from ct-pcapgen), and
+# tshark reads each mutant with the plugin, once printing every field of
+# every packet (-V; two passes for the names capture) and once with the
+# flow export, the statistics table and the devices report (-q -z ...).  Mutant i always uses seed i, so a failure
 # reproduces.  A run fails on a crash, a dissector bug (tshark aborts on
 # one, WIRESHARK_ABORT_ON_DISSECTOR_BUG) or, in a sanitizer build, any
 # sanitizer report that involves CamTrace (see sandbox.sh).  A crash that
@@ -25,7 +26,8 @@ tshark_own=0
 
 ct_sandbox_init
 "$CT_PCAPGEN" bench --packets 2000 --remotes 300 --seed 7 "$CT_WORK/bench.pcap" 2>/dev/null
-chmod a+r "$CT_WORK/bench.pcap"
+"$CT_PCAPGEN" names "$CT_WORK/names.pcap" 2>/dev/null
+chmod a+r "$CT_WORK/bench.pcap" "$CT_WORK/names.pcap"
 dbs=(-o "camtrace.asn_db:$CT_DB/asn.mmdb" -o "camtrace.city_db:$CT_DB/city.mmdb")
 
 # run NAME MUTANT ARGS...: one tshark run; prints nothing, returns its
@@ -44,15 +46,21 @@ failed() { # MUTANT WHAT
 }
 
 for i in $(seq 1 "$mutants"); do
-    if [ $((i % 2)) = 0 ]; then src=sample.pcap; else src=bench.pcap; fi
+    case $((i % 3)) in
+    0) src=sample.pcap ;;
+    1) src=bench.pcap ;;
+    2) src=names.pcap ;;
+    esac
     m="mutant-$i-${src%.pcap}.pcap"
     editcap -E 0.02 --seed "$i" "$CT_WORK/$src" "$CT_WORK/$m" >/dev/null
     chmod a+r "$CT_WORK/$m"
     for mode in tree flows; do
         if [ "$mode" = tree ]; then
             args=(-V "${dbs[@]}")
+            [ "$src" != names.pcap ] || args+=(-2)
         else
-            args=(-q "${dbs[@]}" -z camtrace,flows,jsonl -z camtrace,flowtable)
+            args=(-q "${dbs[@]}" -z camtrace,flows,jsonl -z camtrace,flowtable
+                -z camtrace,devices)
         fi
         status=0
         run "$m" "${args[@]}" || status=$?
