@@ -28,6 +28,7 @@
 
 #define CLI_PREFIX "camtrace,devices"
 
+/* In the order of devices_init()'s formats. */
 typedef enum {
     REPORT_TEXT,
     REPORT_CSV,
@@ -35,7 +36,7 @@ typedef enum {
 } report_format;
 
 typedef struct {
-    camtrace_flow_counter *counter;
+    camtrace_flow_counter *counter; /* first: see camtrace_counting_tap_start() */
     report_format format;
 } devices_report;
 
@@ -530,25 +531,6 @@ write_text(const GPtrArray *devices)
     g_string_free(s, TRUE);
 }
 
-static tap_packet_status
-devices_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
-               tap_flags_t flags _U_)
-{
-    devices_report *report = tapdata;
-    gboolean is_new;
-
-    camtrace_flow_counter_add(report->counter, pinfo, data, &is_new);
-    return TAP_PACKET_DONT_REDRAW;
-}
-
-static void
-devices_reset(void *tapdata)
-{
-    devices_report *report = tapdata;
-
-    camtrace_flow_counter_reset(report->counter);
-}
-
 static void
 devices_draw(void *tapdata)
 {
@@ -585,62 +567,15 @@ devices_finish(void *tapdata)
     g_free(report);
 }
 
-/* "camtrace,devices", then optionally ",text", ",csv" or ",jsonl", then
- * optionally ",FILTER". */
-static gboolean
-parse_arguments(const char *arg, report_format *format, const char **filter)
-{
-    static const struct {
-        const char *word;
-        report_format format;
-    } formats[] = {{"text", REPORT_TEXT}, {"csv", REPORT_CSV}, {"jsonl", REPORT_JSONL}};
-    const char *rest = arg + strlen(CLI_PREFIX);
-
-    *format = REPORT_TEXT;
-    *filter = NULL;
-    if (*rest == '\0')
-        return TRUE;
-    if (*rest++ != ',')
-        return FALSE;
-    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
-        size_t len = strlen(formats[i].word);
-        if (strncmp(rest, formats[i].word, len) == 0 && (rest[len] == '\0' || rest[len] == ',')) {
-            *format = formats[i].format;
-            rest += len;
-            if (*rest == ',')
-                *filter = rest + 1;
-            return TRUE;
-        }
-    }
-    *filter = rest;
-    return TRUE;
-}
-
 static void
 devices_init(const char *arg, void *userdata _U_)
 {
-    devices_report *report;
-    const char *filter;
-    report_format format;
-    GString *error;
+    static const char *const formats[] = {"text", "csv", "jsonl", NULL};
+    devices_report *report = g_new0(devices_report, 1);
 
-    if (!parse_arguments(arg, &format, &filter)) {
-        fprintf(stderr,
-                "tshark: invalid \"-z %s\": use -z " CLI_PREFIX "[,text|,csv|,jsonl][,FILTER]\n",
-                arg);
-        exit(1);
-    }
-    report = g_new0(devices_report, 1);
-    report->format = format;
-    report->counter = camtrace_flow_counter_new(TRUE, &error);
-    if (error == NULL)
-        error = register_tap_listener("camtrace", report, filter, TL_REQUIRES_NOTHING,
-                                      devices_reset, devices_packet, devices_draw, devices_finish);
-    if (error != NULL) {
-        fprintf(stderr, "tshark: cannot start the devices report \"-z %s\": %s\n", arg, error->str);
-        g_string_free(error, TRUE);
-        exit(1);
-    }
+    report->format = (report_format)camtrace_counting_tap_start(arg, CLI_PREFIX, formats,
+                                                                "devices report", &report->counter,
+                                                                TRUE, devices_draw, devices_finish);
 }
 
 void

@@ -78,7 +78,7 @@ struct camtrace_flow_counter {
 };
 
 typedef struct {
-    camtrace_flow_counter *counter;
+    camtrace_flow_counter *counter; /* first: see camtrace_counting_tap_start() */
     ct_out_format format;
 } flows_export;
 
@@ -372,25 +372,6 @@ camtrace_flow_counter_flows(const camtrace_flow_counter *c)
     return c->flows;
 }
 
-static tap_packet_status
-flows_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
-             tap_flags_t flags _U_)
-{
-    flows_export *ex = tapdata;
-    gboolean is_new;
-
-    camtrace_flow_counter_add(ex->counter, pinfo, data, &is_new);
-    return TAP_PACKET_DONT_REDRAW;
-}
-
-static void
-flows_reset(void *tapdata)
-{
-    flows_export *ex = tapdata;
-
-    camtrace_flow_counter_reset(ex->counter);
-}
-
 /* usecs as seconds with six decimals, into text[64]; returns the length.
  * Never negative here: a flow's last packet time is its latest.  Written
  * by hand: printf was a tenth of the export's time. */
@@ -586,57 +567,90 @@ flows_finish(void *tapdata)
     g_free(ex);
 }
 
-/* "camtrace,flows", then optionally ",csv" or ",jsonl", then optionally
- * ",FILTER". */
-static gboolean
-parse_arguments(const char *arg, ct_out_format *format, const char **filter)
+static tap_packet_status
+counting_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                tap_flags_t flags _U_)
 {
-    const char *rest = arg + strlen(CLI_PREFIX);
+    camtrace_flow_counter **counter = tapdata;
+    gboolean is_new;
 
-    *format = CT_OUT_CSV;
+    camtrace_flow_counter_add(*counter, pinfo, data, &is_new);
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+static void
+counting_reset(void *tapdata)
+{
+    camtrace_flow_counter **counter = tapdata;
+
+    camtrace_flow_counter_reset(*counter);
+}
+
+/* PREFIX, then optionally "," and one of formats (the first is the
+ * default), then optionally "," and a display filter. */
+static gboolean
+parse_arguments(const char *arg, const char *prefix, const char *const *formats, int *format,
+                const char **filter)
+{
+    const char *rest = arg + strlen(prefix);
+
+    *format = 0;
     *filter = NULL;
     if (*rest == '\0')
         return TRUE;
     if (*rest++ != ',')
         return FALSE;
-    if (strncmp(rest, "csv", 3) == 0 && (rest[3] == '\0' || rest[3] == ',')) {
-        rest += 3;
-    } else if (strncmp(rest, "jsonl", 5) == 0 && (rest[5] == '\0' || rest[5] == ',')) {
-        *format = CT_OUT_JSONL;
-        rest += 5;
-    } else {
-        *filter = rest;
-        return TRUE;
+    for (int i = 0; formats[i] != NULL; i++) {
+        size_t len = strlen(formats[i]);
+        if (strncmp(rest, formats[i], len) == 0 && (rest[len] == '\0' || rest[len] == ',')) {
+            *format = i;
+            rest += len;
+            if (*rest == ',')
+                *filter = rest + 1;
+            return TRUE;
+        }
     }
-    if (*rest == ',')
-        *filter = rest + 1;
+    *filter = rest;
     return TRUE;
+}
+
+int
+camtrace_counting_tap_start(const char *arg, const char *prefix, const char *const *formats,
+                            const char *what, camtrace_flow_counter **tapdata, gboolean want_macs,
+                            tap_draw_cb draw, tap_finish_cb finish)
+{
+    const char *filter;
+    int format;
+    GString *error;
+
+    if (!parse_arguments(arg, prefix, formats, &format, &filter)) {
+        char *choices = g_strjoinv("|,", (char **)formats);
+        fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,%s][,FILTER]\n", arg, prefix,
+                choices);
+        g_free(choices);
+        exit(1);
+    }
+    *tapdata = camtrace_flow_counter_new(want_macs, &error);
+    if (error == NULL)
+        error = register_tap_listener("camtrace", tapdata, filter, TL_REQUIRES_NOTHING,
+                                      counting_reset, counting_packet, draw, finish);
+    if (error != NULL) {
+        fprintf(stderr, "tshark: cannot start the %s \"-z %s\": %s\n", what, arg, error->str);
+        g_string_free(error, TRUE);
+        exit(1);
+    }
+    return format;
 }
 
 static void
 flows_init(const char *arg, void *userdata _U_)
 {
-    flows_export *ex;
-    const char *filter;
-    ct_out_format format;
-    GString *error;
+    static const char *const formats[] = {"csv", "jsonl", NULL};
+    flows_export *ex = g_new0(flows_export, 1);
+    int format = camtrace_counting_tap_start(arg, CLI_PREFIX, formats, "flow export", &ex->counter,
+                                             FALSE, flows_draw, flows_finish);
 
-    if (!parse_arguments(arg, &format, &filter)) {
-        fprintf(stderr, "tshark: invalid \"-z %s\": use -z " CLI_PREFIX "[,csv|,jsonl][,FILTER]\n",
-                arg);
-        exit(1);
-    }
-    ex = g_new0(flows_export, 1);
-    ex->format = format;
-    ex->counter = camtrace_flow_counter_new(FALSE, &error);
-    if (error == NULL)
-        error = register_tap_listener("camtrace", ex, filter, TL_REQUIRES_NOTHING, flows_reset,
-                                      flows_packet, flows_draw, flows_finish);
-    if (error != NULL) {
-        fprintf(stderr, "tshark: cannot start the flow export \"-z %s\": %s\n", arg, error->str);
-        g_string_free(error, TRUE);
-        exit(1);
-    }
+    ex->format = format == 1 ? CT_OUT_JSONL : CT_OUT_CSV;
 }
 
 void
