@@ -9,36 +9,6 @@ with_dbs() {
     echo -o "camtrace.asn_db:$CT_DB/asn.mmdb" -o "camtrace.city_db:$CT_DB/city.mmdb"
 }
 
-
-# check_export CSV JSONL: a strict RFC 4180 reader takes the CSV (40
-# columns, CRLF), every JSON Lines record parses with unique keys, and no
-# text cell made from remote data starts with a formula character.
-check_export() {
-    python3 - "$1" "$2" <<'PY' || ct_fail "the export does not read back strictly"
-import csv, json, sys
-remote = ("src_ptr", "dst_ptr", "src_name", "dst_name", "src_as_org", "dst_as_org", "src_city", "dst_city",
-          "src_region", "dst_region", "src_country_name", "dst_country_name")
-with open(sys.argv[1], newline="") as f:
-    raw = f.read()
-assert raw.endswith("\r\n") and "\n" not in raw.replace("\r\n", ""), "not CRLF"
-rows = list(csv.reader(raw.splitlines(keepends=True), strict=True))
-assert all(len(r) == 40 for r in rows), "a row without 40 cells"
-head = rows[0]
-for r in rows[1:]:
-    for k in remote:
-        cell = r[head.index(k)]
-        assert not cell[:1] in ("=", "+", "-", "@", "\t", "\r"), (k, cell)
-def unique(pairs):
-    keys = [k for k, _ in pairs]
-    assert len(keys) == len(set(keys)), keys
-    return dict(pairs)
-with open(sys.argv[2], encoding="utf-8") as f:
-    records = [json.loads(line, object_pairs_hook=unique) for line in f]
-assert len(records) == len(rows) - 1, "CSV and JSON Lines differ in length"
-assert all(list(r) == head for r in records), "JSON keys differ from the CSV header"
-PY
-}
-
 # The export of the sample capture, CSV and JSON Lines, against baselines.
 case_flows() {
     local csv="$CT_SANDBOX/flows.csv" jsonl="$CT_SANDBOX/flows.jsonl"
@@ -47,7 +17,7 @@ case_flows() {
     ct_check_baseline flows "$csv"
     ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows,jsonl >"$jsonl"
     ct_check_baseline flows-jsonl "$jsonl"
-    check_export "$csv" "$jsonl"
+    ct_check_strict "$csv" "$jsonl" 40
     # Two passes count the same flows.
     ct_tshark -- -2 -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows >"$CT_SANDBOX/two.csv"
     diff -u "$csv" "$CT_SANDBOX/two.csv" || ct_fail "-2 exports other flows"
@@ -151,7 +121,7 @@ case_flows_ptr() {
     ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -o camtrace.ptr:TRUE \
         -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" -z camtrace,flows,jsonl \
         >"$CT_SANDBOX/flows-ptr.jsonl"
-    check_export "$out" "$CT_SANDBOX/flows-ptr.jsonl"
+    ct_check_strict "$out" "$CT_SANDBOX/flows-ptr.jsonl" 40
     # The name chosen by the owner of 2a02:8108:1:2::50 is text, not a formula.
     grep -q "^[^,]*,udp,2a02:8108:1:2::50,43565,.*,\"'=HYPERLINK(\"\"http://evil.example\"\")" \
         "$out" || ct_fail "hostile PTR name not neutralized"

@@ -167,29 +167,6 @@ case_names_home_country() {
         "$CT_SANDBOX/err.txt")" "1"
 }
 
-# check_strict CSV JSONL COLUMNS: strict CSV (CRLF, COLUMNS cells), JSON
-# Lines with unique keys in the header's order, no formula starter in text.
-check_strict() {
-    python3 - "$@" <<'PY' || ct_fail "$1 / $2 do not read back strictly"
-import csv, json, sys
-with open(sys.argv[1], newline="") as f:
-    raw = f.read()
-assert raw.endswith("\r\n") and "\n" not in raw.replace("\r\n", ""), "not CRLF"
-rows = list(csv.reader(raw.splitlines(keepends=True), strict=True))
-assert all(len(r) == int(sys.argv[3]) for r in rows), "a row of another width"
-for r in rows[1:]:
-    for cell in r:
-        assert cell[:1] not in ("=", "+", "@", "\t", "\r"), cell
-def unique(pairs):
-    keys = [k for k, _ in pairs]
-    assert len(keys) == len(set(keys)), keys
-    return dict(pairs)
-with open(sys.argv[2], encoding="utf-8") as f:
-    records = [json.loads(line, object_pairs_hook=unique) for line in f]
-assert len(records) == len(rows) - 1, "CSV and JSON Lines differ in length"
-assert all(list(r) == rows[0] for r in records), "JSON keys differ from the CSV header"
-PY
-}
 
 case_names_flows() {
     local csv="$CT_SANDBOX/flows.csv" jsonl="$CT_SANDBOX/flows.jsonl"
@@ -197,7 +174,7 @@ case_names_flows() {
     ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$CAPTURE" $(with_dbs) -z camtrace,flows >"$csv"
     ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$CAPTURE" $(with_dbs) \
         -z camtrace,flows,jsonl >"$jsonl"
-    check_strict "$csv" "$jsonl" 40
+    ct_check_strict "$csv" "$jsonl" 40
     # One line per flow: dst port, names and foreign, from JSON Lines.
     python3 - "$jsonl" >"$CT_SANDBOX/names.txt" <<'PY'
 import json, sys
@@ -236,7 +213,7 @@ case_devices() {
     ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$CAPTURE" $(with_dbs) \
         -z camtrace,devices,jsonl >"$jsonl"
     ct_check_baseline devices-csv "$csv"
-    check_strict "$csv" "$jsonl" 19
+    ct_check_strict "$csv" "$jsonl" 19
     ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$CAPTURE" $(with_dbs) \
         -z camtrace,flows,jsonl >"$CT_SANDBOX/flows.jsonl"
     # Every flow with a local end is counted once for each local end, with

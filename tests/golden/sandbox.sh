@@ -161,6 +161,38 @@ ct_check_baseline() {
     diff -u "$expected" "$actual" || ct_fail "$name differs from its baseline"
 }
 
+# ct_check_strict CSV JSONL COLUMNS: an export reads back strictly: RFC 4180
+# CSV with CRLF line ends and COLUMNS cells in every row, no text cell
+# starting with a formula character (a number may start with "-"), and JSON
+# Lines with unique keys in the order of the CSV header, one per CSV row.
+ct_check_strict() {
+    python3 - "$@" <<'PY' || ct_fail "$1 / $2 do not read back strictly"
+import csv, json, sys
+with open(sys.argv[1], newline="") as f:
+    raw = f.read()
+assert raw.endswith("\r\n") and "\n" not in raw.replace("\r\n", ""), "not CRLF"
+rows = list(csv.reader(raw.splitlines(keepends=True), strict=True))
+assert all(len(r) == int(sys.argv[3]) for r in rows), "a row of another width"
+def number(cell):
+    try:
+        float(cell)
+        return True
+    except ValueError:
+        return False
+for r in rows[1:]:
+    for cell in r:
+        assert number(cell) or cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell
+def unique(pairs):
+    keys = [k for k, _ in pairs]
+    assert len(keys) == len(set(keys)), keys
+    return dict(pairs)
+with open(sys.argv[2], encoding="utf-8") as f:
+    records = [json.loads(line, object_pairs_hook=unique) for line in f]
+assert len(records) == len(rows) - 1, "CSV and JSON Lines differ in length"
+assert all(list(r) == rows[0] for r in records), "JSON keys differ from the CSV header"
+PY
+}
+
 # expect_eq WHAT ACTUAL EXPECTED
 expect_eq() {
     [ "$2" = "$3" ] || ct_fail "$1: expected [$3], got [$2]"
