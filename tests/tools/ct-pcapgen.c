@@ -2109,6 +2109,21 @@ names_cname_lookup(gen_t *g, const path_t *q, uint64_t gap_us, uint64_t rtt_us)
     send_udp(g, &r, 53, NP_DNS_API, buf, b.len, rtt_us);
 }
 
+/* A whole TLS connection to port 443: handshake with this SNI and ALPN, one
+ * application record each way (up bytes from the client, down back), close. */
+static void
+names_tls_flow(gen_t *g, const path_t *p, uint8_t reply_ttl, uint16_t cport, const char *sni,
+               const char *alpn, size_t up, size_t down)
+{
+    tcpconn_t c;
+
+    tcp_conn_init(&c, p, reply_ttl, cport, 443, &g->rng);
+    tls_open(g, &c, sni, alpn, MS(10), MS(10));
+    tls_send(g, &c, false, up, MS(10));
+    tls_send(g, &c, true, down, MS(10));
+    tcp_close(g, &c, MS(10), MS(10));
+}
+
 /* One TCP payload of n bytes: a marker byte, then random-looking bytes. */
 static void
 names_raw_seg(gen_t *g, tcpconn_t *c, bool server, uint8_t first, size_t n, uint64_t gap_us)
@@ -2201,11 +2216,7 @@ names_run(gen_t *g)
 
     /* 3. TLS to an address no DNS answer named: SNI only. */
     p = wan_path(&h, &h.camera, "52.94.236.248");
-    tcp_conn_init(&c, &p, 232, NP_TCP_TELEMETRY, 443, &g->rng);
-    tls_open(g, &c, "telemetry.vendor.example", "http/1.1", MS(10), MS(10));
-    tls_send(g, &c, false, 280, MS(10));
-    tls_send(g, &c, true, 48, MS(10));
-    tcp_close(g, &c, MS(10), MS(10));
+    names_tls_flow(g, &p, 232, NP_TCP_TELEMETRY, "telemetry.vendor.example", "http/1.1", 280, 48);
 
     /* 4. Plain HTTP to an address no DNS answer named: Host (with a port) only. */
     p = wan_path(&h, &h.camera, "93.184.216.34");
@@ -2225,11 +2236,7 @@ names_run(gen_t *g)
 
     /* 7. Plug TLS over IPv6 to the first answer. */
     p = wan_path(&h, &h.plug, "2a00:1450:4001:82a::200e");
-    tcp_conn_init(&c, &p, 118, NP_TCP_PLUG, 443, &g->rng);
-    tls_open(g, &c, "cloud.plug.example", "h2", MS(10), MS(10));
-    tls_send(g, &c, false, 190, MS(10));
-    tls_send(g, &c, true, 61, MS(10));
-    tcp_close(g, &c, MS(10), MS(10));
+    names_tls_flow(g, &p, 118, NP_TCP_PLUG, "cloud.plug.example", "h2", 190, 61);
 
     /* 8. NTP request, the lookup of its server, then the reply: named mid-flow. */
     {
