@@ -21,6 +21,15 @@
  * packet that wants names (ask_ahead()), so the second pass finds them
  * answered or in flight.
  *
+ * Names from the capture (see ct_names.h): DNS answers, ClientHello server
+ * names and HTTP Host headers are read from fields that epan builds for us
+ * (set_postdissector_wanted_hfids(), in the GUI and in tshark runs that
+ * use CamTrace), in each packet's first dissection only.  The name a
+ * packet's server got from its own conversation is kept with Wireshark's
+ * conversation, so it covers the whole conversation when packets are seen
+ * again (tshark -2, the GUI), and the conversation's last frame tells how
+ * far a name learned later reaches back.
+ *
  * Which header pair: pinfo->net_src/net_dst as the post-dissector sees
  * them, i.e. the innermost IP header (inner header of a tunnel).  Headers
  * quoted inside ICMP errors do not count: epan dissects them with
