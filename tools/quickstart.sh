@@ -3,7 +3,8 @@
 # installs the packages, builds, installs the plugin and the commands,
 # fetches the GeoLite2 databases, and runs the main job on the bundled
 # sample capture: camtrace-capture --pcap data/sample.pcap (every flow
-# enriched, in results/), plus a per-packet view with tshark.
+# enriched, in results/), plus a per-packet view and the devices report
+# with tshark.
 #
 # Run as root (or with sudo) for a system-wide install, or as yourself for a
 # personal one (~/.local/lib/wireshark/plugins, ~/.local/share/camtrace).
@@ -27,6 +28,9 @@ tshark -r "$here/data/sample.pcap" -Y 'camtrace.dst.scope == "global"' -T fields
     -e camtrace.dst.country_iso -e camtrace.dst.city |
     awk -F '\t' '{printf "%-24s -> %-26s AS%-6s %-18s %-2s %s\n", $1, $2, $3, $4, $5, $6}' |
     sort | uniq -c | sort -rn
+echo
+echo "== Each device's destinations (tshark -q -z camtrace,devices; the sample's home is Germany)"
+tshark -q -r "$here/data/sample.pcap" -o camtrace.home_country:DE -z camtrace,devices
 
 echo
 echo "== Every flow of data/sample.pcap, enriched (camtrace-capture --pcap)"
@@ -35,7 +39,7 @@ capture=$(command -v camtrace-capture || echo "$HOME/.local/bin/camtrace-capture
 (cd "$here" && "$capture" --pcap data/sample.pcap --out-dir results) | tee "$build/quickstart.out"
 csv=$(sed -n 's/^ *CSV: *//p' "$build/quickstart.out")
 echo
-echo "== Who talks to whom (from $csv: protocol, source -> destination, packets, organization, country, PTR)"
+echo "== Who talks to whom (from $csv: protocol, source -> destination, packets, organization, country, name and how it was learned)"
 python3 - "$here/$csv" <<'PY'
 import csv, sys
 with open(sys.argv[1], newline="") as f:
@@ -45,6 +49,7 @@ with open(sys.argv[1], newline="") as f:
         dst = r["dst_ip"]
         if r["dst_port"]:
             dst = (f"[{dst}]" if ":" in dst else dst) + ":" + r["dst_port"]
+        name = f'{r["dst_name"]} ({r["dst_name_source"]})' if r["dst_name"] else ""
         print(f'{r["proto"]:6} {r["src_ip"]:>17} -> {dst:32} {r["pkts"]:>3} pkts  '
-              f'{r["dst_as_org"]:18} {r["dst_country_iso"]:2} {r["dst_ptr"]}')
+              f'{r["dst_as_org"]:18} {r["dst_country_iso"]:2} {name}')
 PY
