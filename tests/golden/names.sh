@@ -73,6 +73,9 @@ case_names_one_pass() {
         '/ =hyperlink("http://x.example")\009.evil.example/http evil.example 1'
     # QUIC Initial, decrypted by Wireshark.
     expect_eq "QUIC Initial" "$(frame "$out" 85)" "/ video.plug.example/sni plug.example 0"
+    # An answer over TCP counts as one over UDP.
+    expect_eq "after DNS over TCP" "$(frame "$out" 95)" \
+        "/ update.vendor.example/dns vendor.example 1"
     ct_check_baseline names-one-pass "$out"
 }
 
@@ -150,7 +153,7 @@ case_names_home_country() {
     expect_eq "packets leaving the US" "$n" "51"
     n=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -r "$CAPTURE" $(with_dbs) \
         -Y 'camtrace.foreign == 1' | wc -l)
-    expect_eq "packets leaving Germany" "$n" "35"
+    expect_eq "packets leaving Germany" "$n" "37"
     # From .env in the working directory.
     printf 'CAMTRACE_HOME_COUNTRY=BR\n' >"$CT_WORK/.env"
     n=$(ct_tshark -- -r "$CAPTURE" $(with_dbs) -Y 'camtrace.foreign == 0' | wc -l)
@@ -242,7 +245,7 @@ assert camera["device-api.vendor.example"]["name_source"] == "sni"
 assert camera["telemetry.vendor.example"]["foreign"] is True
 assert camera["cdn-other.example"]["services"] == "tcp/8883"
 assert camera["8.8.8.8"]["name_source"] is None
-assert camera["192.168.1.1"]["services"] == "udp/53"
+assert camera["192.168.1.1"]["services"] == "udp/53 tcp/53"
 assert all(d["device_mac"] == "02:00:00:00:00:50" for d in camera.values())
 plug = [d for d in devices if d["device"] == "fd00::60"]
 assert [d["destination"] for d in plug] == ["fd00::1", "cloud.plug.example"], plug

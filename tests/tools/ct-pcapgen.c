@@ -1989,6 +1989,8 @@ quic_client_initial(wbuf_t *b, const uint8_t *dcid, size_t dcid_len, const uint8
  *   plug TCP   41006 -> [2a00:1450:4001:82a::200e]:443 (7)
  *   camera NTP 40123 -> 8.8.8.8:123 (5), 40124 -> 162.159.200.1:123 (8)
  *   plug QUIC  50000 -> 142.250.185.78:443 (13)
+ *   camera DNS over TCP 41007 -> 192.168.1.1:53 (14, id 0x4e0e), then UDP 40125 ->
+ *              93.184.216.35:123 (14)
  * None of these is a UDP port tshark 4.0 binds a dissector to.
  */
 enum {
@@ -2005,6 +2007,8 @@ enum {
     NP_NTP_GOOGLE = 40123,
     NP_NTP_TIME = 40124,
     NP_QUIC = 50000,
+    NP_TCP_DNS = 41007,
+    NP_NTP_UPDATE = 40125,
 };
 
 /* DNS name compression (RFC 1035 §4.1.4) within one message. */
@@ -2122,6 +2126,35 @@ names_tls_flow(gen_t *g, const path_t *p, uint8_t reply_ttl, uint16_t cport, con
     tls_send(g, &c, false, up, MS(10));
     tls_send(g, &c, true, down, MS(10));
     tcp_close(g, &c, MS(10), MS(10));
+}
+
+/* A DNS question and its one-address answer over TCP (RFC 7766): each
+ * message after a two-byte length, on a connection of its own. */
+static void
+names_dns_tcp(gen_t *g, const path_t *q, uint16_t id, const char *name, const ipaddr_t *answer)
+{
+    uint8_t buf[512];
+    wbuf_t b;
+    size_t len_at;
+    tcpconn_t c;
+    uint16_t type = dns_addr_type(answer);
+
+    tcp_conn_init(&c, q, 64, NP_TCP_DNS, 53, &g->rng);
+    tcp_handshake(g, &c, MS(10), MS(1));
+    b = wb_init(buf, sizeof buf);
+    len_at = open16(&b);
+    dns_header(&b, id, 0x0100, 1, 0); /* RD */
+    dns_question(&b, name, type, 1);
+    close16(&b, len_at);
+    tcp_seg(g, &c, false, TF_PSH | TF_ACK, buf, b.len, MS(1));
+    b = wb_init(buf, sizeof buf);
+    len_at = open16(&b);
+    dns_header(&b, id, 0x8180, 1, 1); /* QR RD RA */
+    dns_question(&b, name, type, 1);
+    dns_rr_addr(&b, NULL, 1, 300, answer);
+    close16(&b, len_at);
+    tcp_seg(g, &c, true, TF_PSH | TF_ACK, buf, b.len, MS(1));
+    tcp_close(g, &c, MS(1), MS(1));
 }
 
 /* One TCP payload of n bytes: a marker byte, then random-looking bytes. */
@@ -2287,6 +2320,14 @@ names_run(gen_t *g)
     /* 13. QUIC from the plug: the SNI sits inside the protected Initial. */
     p = wan_path(&h, &h.plug, "142.250.185.78");
     names_quic(g, &p, 119, MS(10), MS(10));
+
+    /* 14. DNS over TCP (as after a truncated answer), then a flow to the
+     * address it gave. */
+    p = lan_path(&h.camera, &h.router, false);
+    ans[0] = ip_parse("93.184.216.35");
+    names_dns_tcp(g, &p, 0x4e0e, "update.vendor.example", &ans[0]);
+    p = wan_path(&h, &h.camera, "93.184.216.35");
+    ntp_exchange_on(g, &p, 54, NP_NTP_UPDATE, MS(10), MS(10));
 }
 
 /* ------------------------------------------------------------------ */
