@@ -4,7 +4,7 @@
 #
 #   bench/run.sh [--packets N] [--remotes R] [--runs K] [--only LIST]
 #
-# --only runs some scenarios (comma-separated: fields,ptr,flows,cli) and keeps
+# --only runs some scenarios (comma-separated: fields,ptr,names,flows,cli) and keeps
 # the other sections of bench/RESULTS.md as they were.
 #
 # Defaults: 1,000,000 packets with 20,000 public remote addresses (10 %
@@ -28,6 +28,14 @@
 #   c  the same export with enrichment off (plugin disabled, use_geoip off):
 #      identical command lines, so the ratio is the cost of enrichment only
 #
+# Scenario "names" (names from the capture's DNS answers, tshark -2, PTR
+# off), on the 1,000,000-packet capture:
+#   a  camtrace.src.name/dst.name
+#   w  Wireshark's own names from captured DNS (-N dn without its external
+#      resolver: no DNS leaves the machine), ip/ipv6.src_host and dst_host,
+#      CamTrace disabled
+#   c  the export of a with CamTrace disabled
+#
 # Scenario "flows" (flow export, tshark -q -z):
 #   a     -z camtrace,flows (PTR off), CSV to /dev/null
 #   conv  -z conv,tcp -z conv,udp, Wireshark's conversation tables
@@ -42,7 +50,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 packets=1000000
 remotes=20000
 runs=3
-only=fields,ptr,flows,cli
+only=fields,ptr,names,flows,cli
 while [ $# -gt 0 ]; do
     case $1 in
     --packets) packets=$2; shift 2 ;;
@@ -72,7 +80,7 @@ gen() { # ARGS... OUT: a bench capture, progress indented on stderr
     "$build/tests/ct-pcapgen" bench "$@" 2>&1 | sed 's/^/  /' >&2
 }
 echo "generating captures..." >&2
-if wanted fields || wanted flows; then
+if wanted fields || wanted names || wanted flows; then
     gen --packets "$packets" --remotes "$remotes" "$work/capture.pcap"
 fi
 wanted ptr && gen --packets 100000 --remotes "$remotes" "$work/ptr.pcap"
@@ -184,16 +192,18 @@ counts.
 SECTION
 }
 
-# Distinct remote (non-private) addresses that got a name in an output of
-# "src dst src6 dst6 name name ..." columns.
+# count_names FILE REGEX: distinct remote (non-private) addresses with a
+# name matching REGEX, of all remote addresses, in an output of "src dst
+# src6 dst6 name name name6 name6" columns.  A name equal to its address
+# (as Wireshark's *_host fields write it) is none.
 count_names() {
-    awk -F '\t' '{
+    awk -F '\t' -v want="$2" '{
         for (side = 0; side < 2; side++) {
             addr = $(1 + side) != "" ? $(1 + side) : $(3 + side)
             name = $(5 + side) != "" ? $(5 + side) : $(7 + side)
             if (addr ~ /^192\.168\.|^2a02:8108:1:2:/) continue
             seen[addr] = 1
-            if (name ~ /bench\.test$/) named[addr] = 1
+            if (name ~ want && name != addr) named[addr] = 1
         }
     } END { n = 0; for (k in named) n++; t = 0; for (k in seen) t++; print n " of " t }' "$1"
 }
@@ -212,8 +222,8 @@ scenario_ptr() {
         -o nameres.use_custom_dns_servers:TRUE \
         -e ip.src_host -e ip.dst_host -e ipv6.src_host -e ipv6.dst_host
     ptr_a=$(median ptr.a 2); ptr_w=$(median ptr.w 2); ptr_base_s=$(median ptr.base 2)
-    ptr_a_names=$(count_names "$work/home/ptr.a.txt")
-    ptr_w_names=$(count_names "$work/home/ptr.w.txt")
+    ptr_a_names=$(count_names "$work/home/ptr.a.txt" 'bench\.test$')
+    ptr_w_names=$(count_names "$work/home/ptr.w.txt" 'bench\.test$')
     section ptr <<SECTION
 ## Reverse DNS (\`tshark -2\`, $remotes remote addresses, answers after 20 ms)
 
@@ -280,6 +290,50 @@ Memory with $packets flows of one packet each (\`ct-pcapgen bench --one-packet-f
 SECTION
 }
 
+scenario_names() {
+    local base a w c am wm cm a_names w_names
+    base=(tshark -2 -r capture.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
+    echo "scenario names: $runs runs each" >&2
+    for _ in $(seq "$runs"); do
+        OUT="$work/home/names.a" measure names.a "${base[@]}" "${camtrace_prefs[@]}" \
+            -o camtrace.ptr:FALSE -e camtrace.src.name -e camtrace.dst.name
+        OUT="$work/home/names.w" measure names.w "${base[@]}" --disable-protocol camtrace \
+            -N dn -o nameres.use_external_name_resolver:FALSE \
+            -e ip.src_host -e ip.dst_host -e ipv6.src_host -e ipv6.dst_host
+        measure names.c "${base[@]}" "${camtrace_prefs[@]}" --disable-protocol camtrace \
+            -e camtrace.src.name -e camtrace.dst.name
+    done
+    # a prints names in columns 5-6 for either family; w in 5-6 or 7-8.
+    a_names=$(awk -F '\t' -v OFS='\t' '{ print $1, $2, $3, $4, $5, $6, $5, $6 }' \
+        "$work/home/names.a" >"$work/home/names.a8" && count_names "$work/home/names.a8" .)
+    w_names=$(count_names "$work/home/names.w" .)
+    a=$(median names.a 2); w=$(median names.w 2); c=$(median names.c 2)
+    am=$(median names.a 3); wm=$(median names.w 3); cm=$(median names.c 3)
+    section names <<SECTION
+## Names from the capture (\`tshark -2\`, DNS answers in the capture)
+
+Measured on $(date -u +%Y-%m-%d) on $packets packets, $runs runs; reverse DNS off.
+
+| Command | Median s | Peak MB | Remote addresses named |
+| --- | ---: | ---: | ---: |
+| a: \`camtrace.src.name\`, \`camtrace.dst.name\` | $a | $(mb "$am") | $a_names |
+| w: Wireshark's \`-N dn\`, external resolver off (names from captured DNS), \`ip.src_host\`/\`dst_host\` | $w | $(mb "$wm") | $w_names |
+| c: the export of a with CamTrace disabled | $c | $(mb "$cm") | |
+
+| Ratio | Value |
+| --- | ---: |
+| a / c (cost of learning and showing names) | $(ratio "$a" "$c") |
+| a / w | $(ratio "$a" "$w") |
+
+Both read the same DNS answers.  CamTrace also reads TLS/QUIC server names
+and HTTP Host (the bench capture's TLS carries none) and keeps each
+address's history, so a packet shows the name of its time: an address
+whose packets all come before the answer that names it stays unnamed.
+Wireshark keeps one name per address, the last answer it read, and shows
+it on every packet; hence its slightly higher count.
+SECTION
+}
+
 scenario_cli() {
     local line t rate peak
     echo "scenario cli: $runs runs" >&2
@@ -305,7 +359,7 @@ The seed's Python tool did about 28,000 records per second on this kind of input
 SECTION
 }
 
-for s in fields ptr flows cli; do
+for s in fields ptr names flows cli; do
     if wanted $s; then "scenario_$s"; fi
 done
 
@@ -327,7 +381,7 @@ Captures from \`ct-pcapgen bench\`: $remotes public remote addresses (10 % IPv6)
 Medians of interleaved runs (a b a b ...) so that machine noise hits every
 command alike; times are wall-clock seconds, memory is peak RSS.
 HEADER
-    for s in fields ptr flows cli; do
+    for s in fields ptr names flows cli; do
         echo
         if [ -f "$work/section.$s.md" ]; then cat "$work/section.$s.md"; else old_section "$s"; fi
     done
