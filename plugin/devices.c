@@ -461,7 +461,7 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
         widths[c] = g_utf8_strlen(text_titles[c], -1);
     for (guint j = 0; j < dev->destinations->len; j++) {
         const destination *d = g_ptr_array_index(dev->destinations, j);
-        char **cells = g_new0(char *, T_COLS);
+        char **cells = g_new0(char *, T_COLS + 1); /* NULL-terminated: g_strfreev() */
         const char *source = ct_name_source_label(d->source);
 
         cells[T_DEST] = g_strdup(d->label);
