@@ -148,6 +148,7 @@ static gboolean printed_known;
 static gboolean any_printed;
 static gboolean printed_ptr; /* a PTR or name field is in tshark's -e list */
 static gboolean fields_checked;
+static gboolean two_pass; /* tshark -2: a packet not yet visited is in pass 1 */
 static gboolean show_all; /* this packet: a visible tree with no -e list */
 
 static void
@@ -445,6 +446,7 @@ static void
 find_printed_fields(void)
 {
     GHashTable *names = camtrace_printed_fields();
+    GPtrArray *args;
     void *cookie = NULL;
 
     fields_checked = TRUE;
@@ -464,6 +466,10 @@ find_printed_fields(void)
         any_printed |= printed[i];
     }
     printed_known = names != NULL;
+    if ((args = camtrace_tshark_args()) != NULL) {
+        two_pass = camtrace_two_pass_from_args((int)args->len, (char **)args->pdata);
+        g_ptr_array_free(args, TRUE);
+    }
     printed_ptr = is_printed(hf_src.ptr) || is_printed(hf_dst.ptr) || is_printed(hf_ptr) ||
                   is_printed(hf_src.name) || is_printed(hf_dst.name) || is_printed(hf_name);
     if (names != NULL)
@@ -485,15 +491,26 @@ want(int hf)
 /* proto_field_is_referenced() also says yes to every protocol whenever a
  * display filter is active (fake_protocols off), which would make any -Y
  * pay for enrichment.  We want: the tree is shown, or one of our fields (or
- * the protocol itself) is in a filter, column or printed field list. */
+ * the protocol itself) is in a filter, column or printed field list.  In
+ * tshark's first pass of -2 nothing is printed (the tree exists for the
+ * name sources, or for filters): only filters count, and nothing waits
+ * for names (first_pass). */
+static gboolean first_pass;
+
 static gboolean
-camtrace_wanted(proto_tree *tree)
+camtrace_wanted(packet_info *pinfo, proto_tree *tree)
 {
+    gboolean filtered = proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
+
     if (!fields_checked)
         find_printed_fields();
+    first_pass = two_pass && !pinfo->fd->visited;
+    if (first_pass) {
+        show_all = FALSE;
+        return filtered;
+    }
     show_all = PTREE_DATA(tree)->visible && !printed_known;
-    return show_all || any_printed ||
-           proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
+    return show_all || any_printed || filtered;
 }
 
 /* Reverse DNS of one side, as far as it is known now. */
@@ -783,7 +800,7 @@ lookup_names(const gboolean names_wanted[2], const ct_host *src, const ct_host *
         ct_ptr_request(ptr, &hosts[i]->addr);
         wait_for[n++] = hosts[i]->addr;
     }
-    if (n > 0 && sync_dns) {
+    if (n > 0 && sync_dns && !first_pass) {
         /* c-ares gives up on each server after the timeout; allow for two
          * servers and scheduling before we give up ourselves. */
         ct_ptr_wait(ptr, wait_for, n, 2 * pref_ptr_timeout_ms + 500);
@@ -823,7 +840,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     camtrace_flows_tap(pinfo, &src, &dst, named ? &own : NULL);
     if (!enabled)
         return 0;
-    if (tree == NULL || !camtrace_wanted(tree)) {
+    if (tree == NULL || !camtrace_wanted(pinfo, tree)) {
         if (sync_dns && pref_ptr)
             ask_ahead(&src, &dst);
         return 0;
@@ -924,16 +941,17 @@ prints_trees(const char *arg)
 static gboolean
 camtrace_in_use(void)
 {
-    char *cmdline = NULL;
-    gsize len = 0;
+    GPtrArray *args;
     gboolean used = FALSE;
 
     if (!sync_dns)
         return TRUE;
-    if (g_file_get_contents("/proc/self/cmdline", &cmdline, &len, NULL)) {
-        for (const char *arg = cmdline; !used && arg < cmdline + len; arg += strlen(arg) + 1)
+    if ((args = camtrace_tshark_args()) != NULL) {
+        for (guint i = 0; !used && i < args->len; i++) {
+            const char *arg = g_ptr_array_index(args, i);
             used = strstr(arg, "camtrace") != NULL || prints_trees(arg);
-        g_free(cmdline);
+        }
+        g_ptr_array_free(args, TRUE);
     }
     for (GList *c = prefs.col_list; !used && c != NULL; c = c->next) {
         const fmt_data *col = c->data;

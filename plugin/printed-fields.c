@@ -6,7 +6,8 @@
  * primed like filter fields).  Without this, "-T fields -e ip.src" would
  * make CamTrace add all its items and send PTR queries nobody asked for.
  * tshark's own option parsing is not reachable from a plugin, so we read
- * the same argv from /proc/self/cmdline.  Anything unexpected means
+ * the same argv from /proc/self/cmdline (and from it, too, whether tshark
+ * makes two passes).  Anything unexpected means
  * "unknown", and the caller then behaves as for any visible tree.
  */
 #include "printed-fields.h"
@@ -56,23 +57,47 @@ camtrace_printed_fields_from_args(int argc, char **argv)
     return fields;
 }
 
-GHashTable *
-camtrace_printed_fields(void)
+gboolean
+camtrace_two_pass_from_args(int argc, char **argv)
+{
+    /* "-2", alone or bundled with tshark's other options that take no
+     * value ("-2q", "-qV2"). */
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (arg[0] == '-' && arg[1] != '-' && arg[1] != '\0' &&
+            strspn(arg + 1, "2glnpPqQSVx") == strlen(arg + 1) && strchr(arg, '2') != NULL)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+GPtrArray *
+camtrace_tshark_args(void)
 {
     char *cmdline = NULL;
     gsize len = 0;
     GPtrArray *args;
-    GHashTable *fields;
 
     if (g_strcmp0(g_get_prgname(), "tshark") != 0 ||
         !g_file_get_contents("/proc/self/cmdline", &cmdline, &len, NULL))
         return NULL;
     /* Arguments are NUL-terminated strings, one after the other. */
-    args = g_ptr_array_new();
+    args = g_ptr_array_new_with_free_func(g_free);
     for (const char *arg = cmdline; arg < cmdline + len; arg += strlen(arg) + 1)
-        g_ptr_array_add(args, (gpointer)arg);
+        g_ptr_array_add(args, g_strdup(arg));
+    g_free(cmdline);
+    return args;
+}
+
+GHashTable *
+camtrace_printed_fields(void)
+{
+    GPtrArray *args = camtrace_tshark_args();
+    GHashTable *fields;
+
+    if (args == NULL)
+        return NULL;
     fields = camtrace_printed_fields_from_args((int)args->len, (char **)args->pdata);
     g_ptr_array_free(args, TRUE);
-    g_free(cmdline);
     return fields;
 }

@@ -1,4 +1,5 @@
-/* printed-fields.h - the fields a tshark run prints, from its command line. */
+/* printed-fields.h - what a tshark run prints, and how, from its command
+ * line. */
 #ifndef CAMTRACE_PRINTED_FIELDS_H
 #define CAMTRACE_PRINTED_FIELDS_H
 
@@ -12,5 +13,12 @@ GHashTable *camtrace_printed_fields(void);
 
 /* The same from a tshark argument vector (argv[0] is the program). */
 GHashTable *camtrace_printed_fields_from_args(int argc, char **argv);
+
+/* This tshark's arguments (argv[0] first; g_ptr_array_free() frees them),
+ * or NULL when this is not tshark or /proc is missing. */
+GPtrArray *camtrace_tshark_args(void);
+
+/* Does this argument vector ask tshark for two passes (-2)? */
+gboolean camtrace_two_pass_from_args(int argc, char **argv);
 
 #endif

@@ -259,6 +259,23 @@ case_ptr_quiet() {
     expect_eq "repeated questions" "$(sort "$log" | uniq -d | wc -l)" 0
 }
 
+# tshark -2: the first pass asks every question without waiting for
+# answers (whatever else makes it build trees, such as learning names), so
+# many are in flight at once; waiting per packet would keep at most the two
+# of one packet outstanding.
+case_ptr_ahead() {
+    local log="$CT_SANDBOX/queries.log" most
+    : >"$log"
+    chmod a+rw "$log"
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone" --delay-ms 200 --log "$log" \
+        --log-pending
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) $(ptr_on) -o camtrace.ptr_timeout_ms:1000 -2 \
+        -T fields -e camtrace.dst.ptr -e camtrace.dst.name >/dev/null
+    most=$(cut -f2 "$log" | sort -n | tail -n 1)
+    [ "${most:-0}" -gt 5 ] || ct_fail "at most ${most:-0} questions in flight in the first pass"
+    expect_eq "questions asked" "$(wc -l <"$log")" "$(cut -f1 "$log" | sort -u | wc -l)"
+}
+
 # A dead resolver: the run finishes with empty names and one warning.
 case_ptr_dead() {
     local port out zone="$CT_SANDBOX/silent.zone"

@@ -1,7 +1,7 @@
 /* ct-dnsd - a small DNS server for CamTrace's tests and benchmarks.
  *
  *   ct-dnsd --port N [--bind ADDR] [--zone FILE] [--delay-ms MS]
- *           [--synthesize] [--pidfile FILE] [--log FILE]
+ *           [--synthesize] [--pidfile FILE] [--log FILE [--log-pending]]
  *
  * Answers PTR questions over UDP on loopback, as told by a zone file, and
  * can misbehave on purpose: delays, silence, garbage, truncation, wrong
@@ -22,7 +22,9 @@
  * "host-A-B-C-D.bench.test" (benchmarks).
  * --delay-ms delays every answer.  With --port 0 the server picks a free
  * port and prints it on stdout.  --log appends each question's name to
- * FILE.  It stops on SIGTERM/SIGINT.
+ * FILE; with --log-pending, followed by a tab and the number of delayed
+ * answers not yet sent when the question came (how many questions a
+ * client has in flight).  It stops on SIGTERM/SIGINT.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -268,6 +270,7 @@ main(int argc, char **argv)
 {
     const char *bind_addr = "127.0.0.1", *zone_path = NULL, *pidfile = NULL;
     FILE *log = NULL;
+    int log_pending = 0;
     int port = 0, delay_ms = 0, fd;
     bool synthesize = false;
     pending_reply *queue = NULL;
@@ -284,14 +287,18 @@ main(int argc, char **argv)
             delay_ms = atoi(argv[++i]);
         else if (strcmp(argv[i], "--pidfile") == 0 && i + 1 < argc)
             pidfile = argv[++i];
+        else if (strcmp(argv[i], "--log-pending") == 0)
+            log_pending = 1;
         else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
             if ((log = fopen(argv[++i], "a")) == NULL)
                 die(argv[i]);
         } else if (strcmp(argv[i], "--synthesize") == 0)
             synthesize = true;
         else {
-            fprintf(stderr, "usage: ct-dnsd --port N [--bind ADDR] [--zone FILE] "
-                            "[--delay-ms MS] [--synthesize] [--pidfile FILE] [--log FILE]\n");
+            fprintf(
+                stderr,
+                "usage: ct-dnsd --port N [--bind ADDR] [--zone FILE] "
+                "[--delay-ms MS] [--synthesize] [--pidfile FILE] [--log FILE [--log-pending]]\n");
             return 2;
         }
     }
@@ -368,7 +375,13 @@ main(int argc, char **argv)
             continue;
 
         if (log != NULL) {
-            fprintf(log, "%s\n", qname);
+            int waiting = 0;
+            for (const pending_reply *r = queue; r != NULL; r = r->next)
+                waiting++;
+            if (log_pending)
+                fprintf(log, "%s\t%d\n", qname, waiting);
+            else
+                fprintf(log, "%s\n", qname);
             fflush(log);
         }
         zone_entry *z = NULL, synth;
