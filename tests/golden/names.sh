@@ -144,6 +144,24 @@ case_names_ptr() {
         "$(printf '46\tcloud.plug.example\tsni\tfra24s06-in-x0e.1e100.net')"
 }
 
+# camtrace.names:FALSE: no names from the capture, PTR names still.
+case_names_off() {
+    local out="$CT_SANDBOX/off.tsv"
+    make_capture
+    packet_names "$out" -o camtrace.names:FALSE
+    expect_eq "names from the capture" "$(cut -f2-6 "$out" | tr -d '\t' | sort -u)" ""
+    ct_tshark -- -q -r "$CAPTURE" $(with_dbs) -o camtrace.names:FALSE \
+        -z camtrace,flows,jsonl >"$CT_SANDBOX/flows.jsonl"
+    expect_eq "flow names" "$(grep -c '"dst_name":null' "$CT_SANDBOX/flows.jsonl")" \
+        "$(wc -l <"$CT_SANDBOX/flows.jsonl")"
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+    ct_tshark -- -r "$CAPTURE" $(with_dbs) -o camtrace.names:FALSE -o camtrace.ptr:TRUE \
+        -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" -T fields -e frame.number \
+        -e camtrace.dst.name -e camtrace.dst.name_source >"$out"
+    expect_eq "PTR names remain" "$(awk -F'\t' '$1 == 46' "$out")" \
+        "$(printf '46\tfra24s06-in-x0e.1e100.net\tptr')"
+}
+
 case_names_home_country() {
     local n
     make_capture
