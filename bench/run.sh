@@ -38,6 +38,7 @@
 #
 # Scenario "flows" (flow export, tshark -q -z):
 #   a     -z camtrace,flows (PTR off), CSV to /dev/null
+#   a_nn  the same with camtrace.names:FALSE (no tree needed)
 #   conv  -z conv,tcp -z conv,udp, Wireshark's conversation tables
 #   and, on a capture of N one-packet UDP flows, the peak memory of the
 #   export against tshark alone (-z io,stat,0) and conv,udp.
@@ -243,11 +244,13 @@ SECTION
 }
 
 scenario_flows() {
-    local a conv am convm alone flows conv1 nflows
+    local a ann conv am annm convm alone flows conv1 nflows
     echo "scenario flows: $runs runs each" >&2
     for _ in $(seq "$runs"); do
         OUT="$work/home/flows.csv" measure flows.a tshark -q -r capture.pcap \
             "${camtrace_prefs[@]}" -z camtrace,flows
+        measure flows.ann tshark -q -r capture.pcap "${camtrace_prefs[@]}" \
+            -o camtrace.names:FALSE -z camtrace,flows
         measure flows.conv tshark -q -r capture.pcap --disable-protocol camtrace \
             -z conv,tcp -z conv,udp
     done
@@ -256,8 +259,8 @@ scenario_flows() {
     measure mem.alone tshark -q -r flows.pcap --disable-protocol camtrace -z io,stat,0
     measure mem.flows tshark -q -r flows.pcap "${camtrace_prefs[@]}" -z camtrace,flows
     measure mem.conv tshark -q -r flows.pcap --disable-protocol camtrace -z conv,udp
-    a=$(median flows.a 2); conv=$(median flows.conv 2)
-    am=$(median flows.a 3); convm=$(median flows.conv 3)
+    a=$(median flows.a 2); ann=$(median flows.ann 2); conv=$(median flows.conv 2)
+    am=$(median flows.a 3); annm=$(median flows.ann 3); convm=$(median flows.conv 3)
     alone=$(median mem.alone 3); flows=$(median mem.flows 3); conv1=$(median mem.conv 3)
     section flows <<SECTION
 ## Flow export (\`tshark -q -z camtrace,flows\`)
@@ -268,17 +271,22 @@ ASN and City for both ends, CSV written to /dev/null.
 | Command | Median s | Peak MB |
 | --- | ---: | ---: |
 | a: \`-z camtrace,flows\` | $a | $(mb "$am") |
+| a_nn: the same with \`-o camtrace.names:FALSE\` | $ann | $(mb "$annm") |
 | conv: \`-z conv,tcp -z conv,udp\` (camtrace disabled) | $conv | $(mb "$convm") |
 
 | Ratio | Value | Target |
 | --- | ---: | ---: |
 | a / conv | $(ratio "$a" "$conv") | at most 1.0 |
+| a_nn / conv | $(ratio "$ann" "$conv") | |
 
-Wall-clock ratios on this shared 2-core machine vary by about 5 % from run
-to run; bench/README.md has the steadier instruction counts.  CamTrace's
-per-packet work costs less than conv's tables; the end of the run (35
-enriched columns per flow and two MaxMind lookups per distinct address)
-costs about as much again as that saves.
+Wall-clock ratios on this shared 2-core machine vary by 5-20 % from run
+to run; bench/README.md has the steadier instruction counts.  Names from
+the capture are what costs most: to read DNS answers, server names and
+Host headers, tshark must build a protocol tree for every packet, which
+conv never does (a against a_nn).  Without names, CamTrace's per-packet
+work costs less than conv's tables, and the end of the run (enriched
+columns per flow, two MaxMind lookups per distinct address) about as much
+again as that saves.
 
 Memory with $packets flows of one packet each (\`ct-pcapgen bench --one-packet-flows\`), one run:
 
