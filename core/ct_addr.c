@@ -198,6 +198,13 @@ ct_addr_scope(const ct_addr *addr)
     return eff.family == 4 ? CT_SCOPE_GLOBAL : CT_SCOPE_RESERVED;
 }
 
+bool
+ct_scope_is_local(ct_scope scope)
+{
+    return scope == CT_SCOPE_PRIVATE || scope == CT_SCOPE_LINK_LOCAL ||
+           scope == CT_SCOPE_UNIQUE_LOCAL;
+}
+
 const char *
 ct_scope_name(ct_scope scope)
 {

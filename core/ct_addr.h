@@ -62,6 +62,10 @@ ct_addr ct_addr_effective(const ct_addr *addr);
 /* Scope of the effective address. */
 ct_scope ct_addr_scope(const ct_addr *addr);
 
+/* Private, link-local or unique-local: an address of the network the
+ * capture was taken on (a device, a router), not of the internet. */
+bool ct_scope_is_local(ct_scope scope);
+
 /* Lower-case registry name of a scope ("global", "unique-local", ...). */
 const char *ct_scope_name(ct_scope scope);
 

@@ -72,15 +72,6 @@ static const char *const columns[] = {
     "pkts_sent", "pkts_received", "first_seen",  "last_seen",
 };
 
-static gboolean
-is_local(const ct_addr *addr)
-{
-    ct_scope scope = ct_addr_scope(addr);
-
-    return scope == CT_SCOPE_PRIVATE || scope == CT_SCOPE_LINK_LOCAL ||
-           scope == CT_SCOPE_UNIQUE_LOCAL;
-}
-
 static void
 destination_free(gpointer p)
 {
@@ -222,7 +213,7 @@ count_side(GPtrArray *devices, GHashTable *by_addr, const camtrace_flow_counter 
     guint64 received_pkts = side == 0 ? f->dst_pkts : f->src_pkts;
     guint64 received = side == 0 ? f->dst_bytes : f->src_bytes;
 
-    if (!is_local(local))
+    if (!ct_scope_is_local(ct_addr_scope(local)))
         return;
     if (enricher != NULL) {
         ct_enricher_trim(enricher, 2u * 1024 * 1024);

@@ -305,15 +305,6 @@ camtrace_flow_counter_reset(camtrace_flow_counter *c)
     c->syns->frame = 0;
 }
 
-static gboolean
-is_local(const ct_addr *addr)
-{
-    ct_scope scope = ct_addr_scope(addr);
-
-    return scope == CT_SCOPE_PRIVATE || scope == CT_SCOPE_LINK_LOCAL ||
-           scope == CT_SCOPE_UNIQUE_LOCAL;
-}
-
 guint64
 camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo,
                           const camtrace_tap_packet *data, gboolean *is_new)
@@ -335,7 +326,7 @@ camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo,
         own->name = data->own;
         g_hash_table_insert(c->own, key, own);
     }
-    if (c->macs != NULL && data->has_mac && is_local(&pkt.src) &&
+    if (c->macs != NULL && data->has_mac && ct_scope_is_local(ct_addr_scope(&pkt.src)) &&
         !g_hash_table_contains(c->macs, &pkt.src))
         g_hash_table_insert(c->macs, g_memdup2(&pkt.src, sizeof pkt.src),
                             g_memdup2(data->src_mac, 6));

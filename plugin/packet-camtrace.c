@@ -267,8 +267,7 @@ ptr_wanted(ct_scope scope)
 {
     if (scope == CT_SCOPE_GLOBAL)
         return TRUE;
-    return pref_ptr_private && (scope == CT_SCOPE_PRIVATE || scope == CT_SCOPE_LINK_LOCAL ||
-                                scope == CT_SCOPE_UNIQUE_LOCAL);
+    return pref_ptr_private && ct_scope_is_local(scope);
 }
 
 /* GUI only: hand new names to Wireshark's host table.  That is the public

@@ -171,6 +171,16 @@ test_scope_names(void)
 }
 
 static void
+test_scope_local(void)
+{
+    for (int s = CT_SCOPE_GLOBAL; s <= CT_SCOPE_UNSPECIFIED; s++) {
+        bool local =
+            s == CT_SCOPE_PRIVATE || s == CT_SCOPE_LINK_LOCAL || s == CT_SCOPE_UNIQUE_LOCAL;
+        g_assert_cmpint(ct_scope_is_local((ct_scope)s), ==, local);
+    }
+}
+
+static void
 test_parse_format(void)
 {
     static const char *const roundtrip[] = {"8.8.8.8",        "255.255.255.255", "2001:db8::1",
@@ -220,6 +230,7 @@ main(int argc, char **argv)
     g_test_add_func("/addr/scope/ipv4", test_scope_ipv4);
     g_test_add_func("/addr/scope/ipv6", test_scope_ipv6);
     g_test_add_func("/addr/scope/names", test_scope_names);
+    g_test_add_func("/addr/scope/local", test_scope_local);
     g_test_add_func("/addr/parse-format", test_parse_format);
     g_test_add_func("/addr/effective", test_effective);
     return g_test_run();
