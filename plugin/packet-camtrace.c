@@ -445,8 +445,9 @@ is_printed(int hf)
 static void
 find_printed_fields(void)
 {
-    GHashTable *names = camtrace_printed_fields();
-    GPtrArray *args;
+    GPtrArray *args = camtrace_tshark_args();
+    GHashTable *names =
+        args ? camtrace_printed_fields_from_args((int)args->len, (char **)args->pdata) : NULL;
     void *cookie = NULL;
 
     fields_checked = TRUE;
@@ -466,7 +467,7 @@ find_printed_fields(void)
         any_printed |= printed[i];
     }
     printed_known = names != NULL;
-    if ((args = camtrace_tshark_args()) != NULL) {
+    if (args != NULL) {
         two_pass = camtrace_two_pass_from_args((int)args->len, (char **)args->pdata);
         g_ptr_array_free(args, TRUE);
     }

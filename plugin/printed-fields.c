@@ -88,16 +88,3 @@ camtrace_tshark_args(void)
     g_free(cmdline);
     return args;
 }
-
-GHashTable *
-camtrace_printed_fields(void)
-{
-    GPtrArray *args = camtrace_tshark_args();
-    GHashTable *fields;
-
-    if (args == NULL)
-        return NULL;
-    fields = camtrace_printed_fields_from_args((int)args->len, (char **)args->pdata);
-    g_ptr_array_free(args, TRUE);
-    return fields;
-}

@@ -5,13 +5,10 @@
 
 #include <glib.h>
 
-/* The set of field names (char *) that this process prints with
- * "tshark -T fields|json|jsonraw|ek|pdml -e FIELD ...", or NULL when that
- * is not known (not tshark, no -e list, or no /proc).  Free with
+/* The set of field names (char *) that a tshark with this argument vector
+ * (argv[0] is the program) prints with "-T fields|json|jsonraw|ek|pdml -e
+ * FIELD ...", or NULL when that is not known (no -e list).  Free with
  * g_hash_table_destroy(). */
-GHashTable *camtrace_printed_fields(void);
-
-/* The same from a tshark argument vector (argv[0] is the program). */
 GHashTable *camtrace_printed_fields_from_args(int argc, char **argv);
 
 /* This tshark's arguments (argv[0] first; g_ptr_array_free() frees them),

@@ -1,4 +1,5 @@
-/* Unit tests for reading tshark's printed-field list from its arguments. */
+/* Unit tests for reading tshark's printed-field list, and whether it
+ * makes two passes, from its arguments. */
 #include <glib.h>
 
 #include "printed-fields.h"
@@ -52,6 +53,32 @@ test_unknown(void)
         g_assert_null(parse(cmdlines[i]));
 }
 
+static gboolean
+two_pass(const char *cmdline)
+{
+    char **argv = NULL;
+    int argc = 0;
+    gboolean two;
+
+    g_assert_true(g_shell_parse_argv(cmdline, &argc, &argv, NULL));
+    two = camtrace_two_pass_from_args(argc, argv);
+    g_strfreev(argv);
+    return two;
+}
+
+static void
+test_two_pass(void)
+{
+    g_assert_true(two_pass("tshark -2 -r x.pcap"));
+    g_assert_true(two_pass("tshark -r x.pcap -q2 -z camtrace,flows"));
+    g_assert_true(two_pass("tshark -V2n -r x.pcap"));
+    g_assert_false(two_pass("tshark -r x.pcap"));
+    /* A 2 inside an option's value is no -2. */
+    g_assert_false(two_pass("tshark -c2000 -r x.pcap"));
+    g_assert_false(two_pass("tshark -r x.pcap -o camtrace.ptr_timeout_ms:200 -Y 'ip.ttl == 2'"));
+    g_assert_false(two_pass("tshark --export-objects http,x2 -r x.pcap"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -59,5 +86,6 @@ main(int argc, char **argv)
     g_test_summary("Which fields a tshark command line prints");
     g_test_add_func("/printed-fields/known", test_known);
     g_test_add_func("/printed-fields/unknown", test_unknown);
+    g_test_add_func("/printed-fields/two-pass", test_two_pass);
     return g_test_run();
 }
