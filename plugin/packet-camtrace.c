@@ -662,40 +662,53 @@ learn_server_name(packet_info *pinfo, proto_tree *tree, int hf, ct_name_source s
     return FALSE;
 }
 
-static void
-keep_own_name(packet_info *pinfo, const ct_addr *server, const ct_name *name)
-{
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+/* This packet's conversation and what it taught about its server, looked
+ * up once per packet, when first needed. */
+typedef struct {
+    gboolean known;
+    conversation_t *conv;
     own_name *own;
+} packet_conversation;
 
-    if (conv == NULL)
-        return;
-    own = conversation_get_proto_data(conv, proto_camtrace);
-    if (own != NULL)
+static conversation_t *
+conversation_of(packet_info *pinfo, packet_conversation *pc)
+{
+    if (!pc->known) {
+        pc->known = TRUE;
+        pc->conv = find_conversation_pinfo(pinfo, 0);
+        pc->own = pc->conv ? conversation_get_proto_data(pc->conv, proto_camtrace) : NULL;
+    }
+    return pc->conv;
+}
+
+static void
+keep_own_name(packet_info *pinfo, packet_conversation *pc, const ct_addr *server,
+              const ct_name *name)
+{
+    conversation_t *conv = conversation_of(pinfo, pc);
+
+    if (conv == NULL || pc->own != NULL)
         return; /* the first one counts */
-    own = wmem_new(wmem_file_scope(), own_name);
-    own->server = *server;
-    own->name = *name;
-    conversation_add_proto_data(conv, proto_camtrace, own);
+    pc->own = wmem_new(wmem_file_scope(), own_name);
+    pc->own->server = *server;
+    pc->own->name = *name;
+    conversation_add_proto_data(conv, proto_camtrace, pc->own);
 }
 
 /* Learn what this packet says about names; returns TRUE with *own set when
  * it named its server.  Seen again (tshark's second pass), it names its
  * server still, for the flow exports that count in that pass. */
 static gboolean
-learn_names(packet_info *pinfo, proto_tree *tree, const ct_addr *dst, ct_name *own)
+learn_names(packet_info *pinfo, packet_conversation *pc, proto_tree *tree, const ct_addr *dst,
+            ct_name *own)
 {
-    conversation_t *conv;
-    const own_name *kept;
-
     if (!pref_names)
         return FALSE;
     if (pinfo->fd->visited) {
-        if (!camtrace_flows_listening() || (conv = find_conversation_pinfo(pinfo, 0)) == NULL ||
-            (kept = conversation_get_proto_data(conv, proto_camtrace)) == NULL ||
-            kept->name.frame != pinfo->num)
+        if (!camtrace_flows_listening() || conversation_of(pinfo, pc) == NULL || pc->own == NULL ||
+            pc->own->name.frame != pinfo->num)
             return FALSE;
-        *own = kept->name;
+        *own = pc->own->name;
         return TRUE;
     }
     if (tree == NULL)
@@ -703,7 +716,7 @@ learn_names(packet_info *pinfo, proto_tree *tree, const ct_addr *dst, ct_name *o
     learn_dns(pinfo, tree);
     if (learn_server_name(pinfo, tree, hf_sni, CT_NAME_SNI, dst, own) ||
         learn_server_name(pinfo, tree, hf_http_host, CT_NAME_HTTP, dst, own)) {
-        keep_own_name(pinfo, dst, own);
+        keep_own_name(pinfo, pc, dst, own);
         return TRUE;
     }
     return FALSE;
@@ -715,7 +728,7 @@ learn_names(packet_info *pinfo, proto_tree *tree, const ct_addr *dst, ct_name *o
  * own name whenever it came, and a name learned later in the conversation
  * when there was none yet. */
 static gboolean
-capture_name(packet_info *pinfo, const ct_addr *addr, ct_name *out)
+capture_name(packet_info *pinfo, packet_conversation *pc, const ct_addr *addr, ct_name *out)
 {
     conversation_t *conv;
     const own_name *own;
@@ -723,8 +736,8 @@ capture_name(packet_info *pinfo, const ct_addr *addr, ct_name *out)
 
     if (!pref_names)
         return FALSE;
-    conv = find_conversation_pinfo(pinfo, 0);
-    own = conv ? conversation_get_proto_data(conv, proto_camtrace) : NULL;
+    conv = conversation_of(pinfo, pc);
+    own = pc->own;
 
     if (own != NULL && ct_addr_equal(&own->server, addr) &&
         (again || own->name.frame <= pinfo->num)) {
@@ -833,6 +846,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     ct_addr src, dst;
     const ct_host *hosts[2];
     ct_name own, name[2];
+    packet_conversation pc = {FALSE, NULL, NULL};
     side_ptr ptr[2];
     gboolean named, name_wanted[2], ptr_needed[2];
     gboolean ptr_fields = FALSE;
@@ -844,7 +858,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         return 0;
     if (settings_dirty)
         resolve_settings();
-    named = enabled && learn_names(pinfo, tree, &dst, &own);
+    named = enabled && learn_names(pinfo, &pc, tree, &dst, &own);
     camtrace_flows_tap(pinfo, &src, &dst, named ? &own : NULL);
     if (!enabled)
         return 0;
@@ -863,7 +877,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     for (int i = 0; i < 2; i++) {
         name[i].source = CT_NAME_NONE;
         if (name_wanted[i])
-            capture_name(pinfo, &hosts[i]->addr, &name[i]);
+            capture_name(pinfo, &pc, &hosts[i]->addr, &name[i]);
         /* PTR names: for the PTR fields, or in place of a capture name. */
         ptr_needed[i] = ptr_fields || (name_wanted[i] && name[i].source == CT_NAME_NONE);
     }
