@@ -44,10 +44,11 @@ int camtrace_foreign(const ct_host *a, const ct_host *b);
 /* The name of one end of a flow, as the flow export and the devices report
  * give it: the name the flow itself gave its server (own, may be NULL or
  * unset), else the name addr had when the flow began (first_frame), else
- * one learned while it lasted (up to last_frame), else its PTR name
- * (copied into ptr_buf).  False when there is none. */
+ * one learned while it lasted (up to last_frame), else its PTR name.
+ * Names stay valid until the capture is closed.  False when there is
+ * none. */
 gboolean camtrace_flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame,
-                            guint32 last_frame, ct_name *out, char ptr_buf[CT_DNS_NAME_MAX + 1]);
+                            guint32 last_frame, ct_name *out);
 
 /* flows.c: the "camtrace" tap and the flow export. */
 void camtrace_flows_register(void);
@@ -90,7 +91,6 @@ gboolean camtrace_flow_counter_mac(const camtrace_flow_counter *counter, const c
  * as the exports give them (see camtrace_flow_name()). */
 typedef struct {
     ct_name name[2]; /* src, dst; source CT_NAME_NONE when unknown */
-    char ptr[2][CT_DNS_NAME_MAX + 1];
 } camtrace_flow_names;
 void camtrace_flow_counter_names(const camtrace_flow_counter *counter, guint64 i,
                                  const ct_flow *flow, camtrace_flow_names *out);

@@ -353,7 +353,7 @@ camtrace_flow_counter_names(const camtrace_flow_counter *c, guint64 i, const ct_
     for (int s = 0; s < 2; s++) {
         gboolean is_server = own != NULL && ct_addr_equal(&own->server, ends[s]);
         camtrace_flow_name(ends[s], is_server ? &own->name : NULL, flow->first_frame,
-                           flow->last_frame, &out->name[s], out->ptr[s]);
+                           flow->last_frame, &out->name[s]);
     }
 }
 

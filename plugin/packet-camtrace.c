@@ -752,8 +752,10 @@ capture_name(packet_info *pinfo, packet_conversation *pc, const ct_addr *addr, c
 
 gboolean
 camtrace_flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame, guint32 last_frame,
-                   ct_name *out, char ptr_buf[CT_DNS_NAME_MAX + 1])
+                   ct_name *out)
 {
+    char ptr_name[CT_DNS_NAME_MAX + 1];
+
     if (own != NULL && own->source != CT_NAME_NONE) {
         *out = *own;
         return TRUE;
@@ -761,11 +763,10 @@ camtrace_flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame,
     if (ct_names_at(capture_names, addr, first_frame, out) ||
         ct_names_at(capture_names, addr, last_frame, out))
         return TRUE;
-    if (camtrace_ptr_name(addr, ptr_buf)) {
-        out->name = ptr_buf;
-        out->domain = NULL;
+    if (camtrace_ptr_name(addr, ptr_name)) {
+        /* Interned, as the packet fields do, for its registered domain. */
+        *out = ct_names_intern(capture_names, ptr_name);
         out->source = CT_NAME_PTR;
-        out->frame = 0;
         return TRUE;
     }
     out->source = CT_NAME_NONE;

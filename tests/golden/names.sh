@@ -142,6 +142,20 @@ case_names_ptr() {
         "$(printf '39\tdns.google\tptr\tdns.google')"
     expect_eq "capture name and PTR name" "$(awk -F'\t' '$1 == 46' "$out")" \
         "$(printf '46\tcloud.plug.example\tsni\tfra24s06-in-x0e.1e100.net')"
+    # A PTR name has its registered domain, in packets, flows and devices.
+    ct_tshark -- -r "$CAPTURE" $(with_dbs) -o camtrace.ptr:TRUE \
+        -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" -Y 'frame.number == 39' -T fields \
+        -e camtrace.dst.domain >"$out"
+    expect_eq "PTR name's domain" "$(cat "$out")" "dns.google"
+    ct_tshark -- -q -r "$CAPTURE" $(with_dbs) -o camtrace.ptr:TRUE \
+        -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" -z camtrace,devices,jsonl >"$out"
+    python3 - "$out" <<'PY' || ct_fail "devices: PTR name without its domain: $(cat "$out")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+google = [r for r in rows if r["destination"] == "dns.google"]
+assert google and all(r["name_source"] == "ptr" and r["domain"] == "dns.google"
+                      for r in google), google
+PY
 }
 
 # camtrace.names:FALSE: no names from the capture, PTR names still.
