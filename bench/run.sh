@@ -125,6 +125,10 @@ mb() { echo $(($1 / 1024)); }
 
 camtrace_prefs=(-o "camtrace.asn_db:$work/db/GeoLite2-ASN.mmdb"
     -o "camtrace.city_db:$work/db/GeoLite2-City.mmdb")
+# Wireshark's own GeoIP (configured above for fields.b) looks addresses up
+# whenever tshark builds a protocol tree; every command that does not
+# measure it turns it off, so that it burdens neither side.
+no_geoip=(-o ip.use_geoip:FALSE -o ipv6.use_geoip:FALSE)
 
 # Each scenario writes its section of RESULTS.md to $work/section.NAME.md.
 section() { # NAME: stdin between the section markers
@@ -132,7 +136,7 @@ section() { # NAME: stdin between the section markers
 }
 
 scenario_fields() {
-    local fields=() geoip_fields=() base no_geoip a b c cb am bm cm
+    local fields=() geoip_fields=() base a b c cb am bm cm
     for side in src dst; do
         for f in asn as_org country city lat lon; do fields+=(-e "camtrace.$side.$f"); done
     done
@@ -144,7 +148,6 @@ scenario_fields() {
         done
     done
     base=(tshark -r capture.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
-    no_geoip=(-o ip.use_geoip:FALSE -o ipv6.use_geoip:FALSE)
 
     # sanity: both enrichments must really produce values on this capture.
     check_values() { # LABEL CMD...
@@ -212,7 +215,8 @@ count_names() {
 scenario_ptr() {
     local ptr_base ptr_a ptr_w ptr_base_s ptr_a_names ptr_w_names
     echo "scenario ptr: $runs runs each, Wireshark's resolver once" >&2
-    ptr_base=(tshark -2 -r ptr.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
+    ptr_base=(tshark -2 -r ptr.pcap "${no_geoip[@]}" -T fields -e ip.src -e ip.dst -e ipv6.src
+        -e ipv6.dst)
     for _ in $(seq "$runs"); do
         measure ptr.base "${ptr_base[@]}" --disable-protocol camtrace
         OUT="$work/home/ptr.a.txt" measure ptr.a "${ptr_base[@]}" "${camtrace_prefs[@]}" \
@@ -247,18 +251,21 @@ scenario_flows() {
     local a ann conv am annm convm alone flows conv1 nflows
     echo "scenario flows: $runs runs each" >&2
     for _ in $(seq "$runs"); do
-        OUT="$work/home/flows.csv" measure flows.a tshark -q -r capture.pcap \
+        OUT="$work/home/flows.csv" measure flows.a tshark -q -r capture.pcap "${no_geoip[@]}" \
             "${camtrace_prefs[@]}" -z camtrace,flows
-        measure flows.ann tshark -q -r capture.pcap "${camtrace_prefs[@]}" \
+        measure flows.ann tshark -q -r capture.pcap "${no_geoip[@]}" "${camtrace_prefs[@]}" \
             -o camtrace.names:FALSE -z camtrace,flows
-        measure flows.conv tshark -q -r capture.pcap --disable-protocol camtrace \
+        measure flows.conv tshark -q -r capture.pcap "${no_geoip[@]}" --disable-protocol camtrace \
             -z conv,tcp -z conv,udp
     done
     nflows=$(($(wc -l <"$work/home/flows.csv") - 1))
     echo "memory with $packets one-packet flows" >&2
-    measure mem.alone tshark -q -r flows.pcap --disable-protocol camtrace -z io,stat,0
-    measure mem.flows tshark -q -r flows.pcap "${camtrace_prefs[@]}" -z camtrace,flows
-    measure mem.conv tshark -q -r flows.pcap --disable-protocol camtrace -z conv,udp
+    measure mem.alone tshark -q -r flows.pcap "${no_geoip[@]}" --disable-protocol camtrace \
+        -z io,stat,0
+    measure mem.flows tshark -q -r flows.pcap "${no_geoip[@]}" "${camtrace_prefs[@]}" \
+        -z camtrace,flows
+    measure mem.conv tshark -q -r flows.pcap "${no_geoip[@]}" --disable-protocol camtrace \
+        -z conv,udp
     a=$(median flows.a 2); ann=$(median flows.ann 2); conv=$(median flows.conv 2)
     am=$(median flows.a 3); annm=$(median flows.ann 3); convm=$(median flows.conv 3)
     alone=$(median mem.alone 3); flows=$(median mem.flows 3); conv1=$(median mem.conv 3)
@@ -300,7 +307,8 @@ SECTION
 
 scenario_names() {
     local base a w c am wm cm a_names w_names
-    base=(tshark -2 -r capture.pcap -T fields -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst)
+    base=(tshark -2 -r capture.pcap "${no_geoip[@]}" -T fields -e ip.src -e ip.dst -e ipv6.src
+        -e ipv6.dst)
     echo "scenario names: $runs runs each" >&2
     for _ in $(seq "$runs"); do
         OUT="$work/home/names.a" measure names.a "${base[@]}" "${camtrace_prefs[@]}" \
