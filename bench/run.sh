@@ -290,7 +290,8 @@ Wall-clock ratios on this shared 2-core machine vary by 5-20 % from run
 to run; bench/README.md has the steadier instruction counts.  Names from
 the capture are what costs most: to read DNS answers, server names and
 Host headers, tshark must build a protocol tree for every packet, which
-conv never does (a against a_nn).  Without names, CamTrace's per-packet
+conv never does (a against a_nn); Wireshark's own GeoIP, when configured,
+would run in that tree too (it is off here).  Without names, CamTrace's per-packet
 work costs less than conv's tables, and the end of the run (enriched
 columns per flow, two MaxMind lookups per distinct address) about as much
 again as that saves.
@@ -347,6 +348,12 @@ address's history, so a packet shows the name of its time: an address
 whose packets all come before the answer that names it stays unnamed.
 Wireshark keeps one name per address, the last answer it read, and shows
 it on every packet; hence its slightly higher count.
+
+CamTrace reads names from the protocol tree, so with \`-2\` tshark builds
+a tree in the first pass too, which c does not and which Wireshark's own
+resolver does not need (the DNS dissector feeds it without a tree).  That
+first-pass tree is most of a / c; bench/README.md has the instruction
+counts, steadier than these wall-clock times.
 SECTION
 }
 
