@@ -750,6 +750,17 @@ capture_name(packet_info *pinfo, packet_conversation *pc, const ct_addr *addr, c
            ct_names_at(capture_names, addr, conv->last_frame, out);
 }
 
+/* A PTR name as the name of its address: interned, for its registered
+ * domain. */
+static ct_name
+ptr_as_name(const char *ptr_name)
+{
+    ct_name name = ct_names_intern(capture_names, ptr_name);
+
+    name.source = CT_NAME_PTR;
+    return name;
+}
+
 gboolean
 camtrace_flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame, guint32 last_frame,
                    ct_name *out)
@@ -764,9 +775,7 @@ camtrace_flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame,
         ct_names_at(capture_names, addr, last_frame, out))
         return TRUE;
     if (camtrace_ptr_name(addr, ptr_name)) {
-        /* Interned, as the packet fields do, for its registered domain. */
-        *out = ct_names_intern(capture_names, ptr_name);
-        out->source = CT_NAME_PTR;
+        *out = ptr_as_name(ptr_name);
         return TRUE;
     }
     out->source = CT_NAME_NONE;
@@ -884,10 +893,8 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     }
     lookup_names(ptr_needed, hosts[0], hosts[1], &ptr[0], &ptr[1]);
     for (int i = 0; i < 2; i++) {
-        if (name_wanted[i] && name[i].source == CT_NAME_NONE && ptr[i].state == CT_PTR_FOUND) {
-            name[i] = ct_names_intern(capture_names, ptr[i].name);
-            name[i].source = CT_NAME_PTR;
-        }
+        if (name_wanted[i] && name[i].source == CT_NAME_NONE && ptr[i].state == CT_PTR_FOUND)
+            name[i] = ptr_as_name(ptr[i].name);
     }
 
     ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
