@@ -1204,7 +1204,7 @@ proto_register_camtrace(void)
         "Name addresses by the DNS answers, TLS/QUIC server names and HTTP Host headers in "
         "the capture. This needs the DNS, TLS and HTTP fields of every packet, so tshark "
         "builds a protocol tree even for exports that need none (the flow export takes "
-        "about 40 % longer); PTR names remain.",
+        "about a quarter longer); PTR names remain.",
         &pref_names);
     prefs_register_string_preference(
         module, "home_country", "Home country",
