@@ -97,14 +97,15 @@ void camtrace_flow_counter_names(const camtrace_flow_counter *counter, guint64 i
 
 /* Start a listener of the "camtrace" tap for `-z ARG` with ARG =
  * PREFIX[,FORMAT][,FILTER], FORMAT one of formats (NULL-terminated; the
- * first is the default).  tapdata points to the listener's data, whose
- * first member is the camtrace_flow_counter pointer this sets: packets are
- * counted and a retap starts again; draw and finish are the caller's.
+ * first is the default).  tapdata points to the listener's data, made
+ * with g_new(), whose first member is the camtrace_flow_counter pointer
+ * this sets: packets are counted, a retap starts again, and when the
+ * listener ends the counter and the data are freed; draw is the caller's.
  * Returns the index of the format; on bad arguments, or a filter that does
  * not compile, tells why naming ARG and WHAT and exits. */
 int camtrace_counting_tap_start(const char *arg, const char *prefix, const char *const *formats,
                                 const char *what, camtrace_flow_counter **tapdata,
-                                gboolean want_macs, tap_draw_cb draw, tap_finish_cb finish);
+                                gboolean want_macs, tap_draw_cb draw);
 
 /* A "foreign" cell: true, false, or absent (-1), as camtrace_foreign(). */
 void camtrace_out_foreign(ct_out *out, const char *key, int foreign);

@@ -550,23 +550,13 @@ devices_draw(void *tapdata)
 }
 
 static void
-devices_finish(void *tapdata)
-{
-    devices_report *report = tapdata;
-
-    camtrace_flow_counter_free(report->counter);
-    g_free(report);
-}
-
-static void
 devices_init(const char *arg, void *userdata _U_)
 {
     static const char *const formats[] = {"text", "csv", "jsonl", NULL};
     devices_report *report = g_new0(devices_report, 1);
 
-    report->format = (report_format)camtrace_counting_tap_start(arg, CLI_PREFIX, formats,
-                                                                "devices report", &report->counter,
-                                                                TRUE, devices_draw, devices_finish);
+    report->format = (report_format)camtrace_counting_tap_start(
+        arg, CLI_PREFIX, formats, "devices report", &report->counter, TRUE, devices_draw);
 }
 
 void

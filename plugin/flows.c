@@ -549,15 +549,6 @@ flows_draw(void *tapdata)
     ct_out_free(out);
 }
 
-static void
-flows_finish(void *tapdata)
-{
-    flows_export *ex = tapdata;
-
-    camtrace_flow_counter_free(ex->counter);
-    g_free(ex);
-}
-
 static tap_packet_status
 counting_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
                 tap_flags_t flags _U_)
@@ -575,6 +566,16 @@ counting_reset(void *tapdata)
     camtrace_flow_counter **counter = tapdata;
 
     camtrace_flow_counter_reset(*counter);
+}
+
+/* The listener's data was allocated with g_new(): free it with its counter. */
+static void
+counting_finish(void *tapdata)
+{
+    camtrace_flow_counter **counter = tapdata;
+
+    camtrace_flow_counter_free(*counter);
+    g_free(tapdata);
 }
 
 /* PREFIX, then optionally "," and one of formats (the first is the
@@ -608,7 +609,7 @@ parse_arguments(const char *arg, const char *prefix, const char *const *formats,
 int
 camtrace_counting_tap_start(const char *arg, const char *prefix, const char *const *formats,
                             const char *what, camtrace_flow_counter **tapdata, gboolean want_macs,
-                            tap_draw_cb draw, tap_finish_cb finish)
+                            tap_draw_cb draw)
 {
     const char *filter;
     int format;
@@ -624,7 +625,7 @@ camtrace_counting_tap_start(const char *arg, const char *prefix, const char *con
     *tapdata = camtrace_flow_counter_new(want_macs, &error);
     if (error == NULL)
         error = register_tap_listener("camtrace", tapdata, filter, TL_REQUIRES_NOTHING,
-                                      counting_reset, counting_packet, draw, finish);
+                                      counting_reset, counting_packet, draw, counting_finish);
     if (error != NULL) {
         fprintf(stderr, "tshark: cannot start the %s \"-z %s\": %s\n", what, arg, error->str);
         g_string_free(error, TRUE);
@@ -639,7 +640,7 @@ flows_init(const char *arg, void *userdata _U_)
     static const char *const formats[] = {"csv", "jsonl", NULL};
     flows_export *ex = g_new0(flows_export, 1);
     int format = camtrace_counting_tap_start(arg, CLI_PREFIX, formats, "flow export", &ex->counter,
-                                             FALSE, flows_draw, flows_finish);
+                                             FALSE, flows_draw);
 
     ex->format = format == 1 ? CT_OUT_JSONL : CT_OUT_CSV;
 }
