@@ -109,6 +109,8 @@ int camtrace_counting_tap_start(const char *arg, const char *prefix, const char 
 
 /* A "foreign" cell: true, false, or absent (-1), as camtrace_foreign(). */
 void camtrace_out_foreign(ct_out *out, const char *key, int foreign);
+/* The same for people: "yes", "no", or "" when unknown. */
+const char *camtrace_foreign_text(int foreign);
 
 /* devices.c: the per-device report (tshark -z camtrace,devices). */
 void camtrace_devices_register(void);

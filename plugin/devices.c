@@ -461,7 +461,7 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
         cells[T_ORG] = d->asn ? g_strdup_printf("%s (AS%u)", d->as_org ? d->as_org : "?", d->asn)
                               : g_strdup("");
         cells[T_COUNTRY] = g_strdup(d->country_iso ? d->country_iso : "");
-        cells[T_FOREIGN] = g_strdup(d->foreign == 1 ? "yes" : d->foreign == 0 ? "no" : "");
+        cells[T_FOREIGN] = g_strdup(camtrace_foreign_text(d->foreign));
         cells[T_FLOWS] = g_strdup_printf("%" G_GUINT64_FORMAT, d->flows);
         cells[T_SENT] = size_text(d->bytes_sent);
         cells[T_RECEIVED] = size_text(d->bytes_received);

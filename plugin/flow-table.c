@@ -158,16 +158,7 @@ set_ends(stat_tap_table *table, guint row, const ct_flow *f)
     set_port(table, row, COL_DST_PORT, f, f->dport);
     set_string(table, row, COL_SRC_ORG, src ? src->geo.as_org : NULL);
     set_string(table, row, COL_SRC_COUNTRY, src ? src->geo.country_iso : NULL);
-    switch (camtrace_foreign(src, dst)) {
-    case 1:
-        set_string(table, row, COL_FOREIGN, "yes");
-        break;
-    case 0:
-        set_string(table, row, COL_FOREIGN, "no");
-        break;
-    default:
-        set_string(table, row, COL_FOREIGN, NULL);
-    }
+    set_string(table, row, COL_FOREIGN, camtrace_foreign_text(camtrace_foreign(src, dst)));
     if (dst != NULL && dst->geo.asn != 0) {
         g_snprintf(text, sizeof text, "%u", dst->geo.asn);
         set_string(table, row, COL_DST_ASN, text);

@@ -460,6 +460,12 @@ camtrace_out_foreign(ct_out *out, const char *key, int foreign)
         ct_out_number(out, key, "false", 5);
 }
 
+const char *
+camtrace_foreign_text(int foreign)
+{
+    return foreign < 0 ? "" : foreign ? "yes" : "no";
+}
+
 static void
 write_flow(ct_out *out, ct_enricher *enricher, rendered_cells *cache,
            const camtrace_flow_counter *counter, guint64 index, const ct_flow *f)
