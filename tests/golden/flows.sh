@@ -151,6 +151,14 @@ case_flows_table() {
         awk -F, -v OFS=, 'NR > 1 { print $1, $2, $3, $4, $5, $6, $29, $30, $31, $32 }')
     [ -n "$a" ] || ct_fail "the table has no rows"
     expect_eq "table rows against the export" "$a" "$b"
+    # Abroad: the export's foreign column, for people.
+    a=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flowtable |
+        awk -F' [|]' '/^[0-9][0-9][0-9][0-9]-/ { gsub(/ /, "", $21); print $21 }')
+    b=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows |
+        tr -d '\r' | awk -F, 'NR > 1 { print $NF == "true" ? "yes" : $NF == "false" ? "no" : "" }')
+    expect_eq "Abroad against the export's foreign" "$a" "$b"
+    [ "$(echo "$a" | grep -c '^yes$')" -gt 0 ] && [ "$(echo "$a" | grep -c '^no$')" -gt 0 ] ||
+        ct_fail "the sample has flows abroad and at home: $a"
     # A filter selects the packets counted.
     a=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flowtable,udp.port == 53' | grep -c '^2026-')
     expect_eq "rows with a filter" "$a" 6
