@@ -33,6 +33,10 @@ void camtrace_ptr_settle(void);
 /* addr's PTR name into name, or false when none is known. */
 gboolean camtrace_ptr_name(const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1]);
 
+/* Distinct addresses the enricher remembers before its cache starts over
+ * (about 200 bytes each): the bound for every ct_enricher_trim(). */
+#define CAMTRACE_MAX_HOSTS (2u * 1024 * 1024)
+
 /* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
 const char *camtrace_home_country(void);
 /* Whether a packet or flow between a and b leaves the home country: 1 when

@@ -216,7 +216,7 @@ count_side(GPtrArray *devices, GHashTable *by_addr, const camtrace_flow_counter 
     if (!ct_scope_is_local(ct_addr_scope(local)))
         return;
     if (enricher != NULL) {
-        ct_enricher_trim(enricher, 2u * 1024 * 1024);
+        ct_enricher_trim(enricher, CAMTRACE_MAX_HOSTS);
         host = ct_enricher_host(enricher, peer);
     }
     dev = find_device(devices, by_addr, local, counter);

@@ -480,7 +480,7 @@ write_flow(ct_out *out, ct_enricher *enricher, rendered_cells *cache,
     int len;
 
     if (enricher != NULL) {
-        ct_enricher_trim(enricher, 2u * 1024 * 1024);
+        ct_enricher_trim(enricher, CAMTRACE_MAX_HOSTS);
         src = ct_enricher_host(enricher, &f->src);
         dst = ct_enricher_host(enricher, &f->dst);
     }

@@ -64,9 +64,6 @@ typedef struct {
 
 enum { ENABLED_AUTO, ENABLED_ON, ENABLED_OFF };
 
-/* Distinct addresses remembered per capture before the cache starts over
- * (about 200 bytes each). */
-#define CT_MAX_HOSTS (2u * 1024 * 1024)
 /* Addresses recorded for reverse DNS while no tree is built. */
 #define CT_MAX_RECORDED (256u * 1024)
 /* How often the GUI looks for new names. */
@@ -878,7 +875,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         return 0;
     }
     ensure_databases();
-    ct_enricher_trim(enricher, CT_MAX_HOSTS);
+    ct_enricher_trim(enricher, CAMTRACE_MAX_HOSTS);
     hosts[0] = ct_enricher_host(enricher, &src);
     hosts[1] = ct_enricher_host(enricher, &dst);
     name_wanted[0] = want_name(&hf_src);
