@@ -7,10 +7,16 @@
  * never calls into c-ares while holding `lock`, because c-ares may run a
  * callback (which takes the lock) from inside ares_query().
  *
- * Queries are plain DNS PTR questions (ares_query, class IN, type PTR) for
+ * Queries are plain DNS PTR questions (class IN, type PTR) for
  * in-addr.arpa / ip6.arpa names: no hosts file, no search list.  Answers
  * are read by ct_dns_parse_ptr(), not by c-ares, so that what we accept
  * and how we escape it is ours to define and test.
+ *
+ * c-ares: Debian 12 has 1.18, Debian 13 and later 1.34, which deprecates
+ * the calls 1.18 has.  Where the installed c-ares has them, the current
+ * ones are used: ares_query_dnsrec() (1.28; its parsed answer is written
+ * back to wire form for our parser) and ares_process_fds() (1.34).  The
+ * sockets to poll come from the socket-state callback on every version.
  *
  * ct_ptr_clear() starts a new epoch: answers to questions of an older
  * epoch still arrive (they hold a slot until then) but are dropped.
@@ -26,6 +32,10 @@
 #include <ares.h>
 #include <glib-unix.h>
 #include <arpa/nameser.h>
+
+/* ares_query_dnsrec() arrived in c-ares 1.28, ares_process_fds() in 1.34. */
+#define CT_ARES_HAS_DNSREC (ARES_VERSION >= 0x011c00)
+#define CT_ARES_HAS_PROCESS_FDS (ARES_VERSION >= 0x012200)
 
 #define DEFAULT_TIMEOUT_MS 2000
 #define DEFAULT_CONCURRENCY 256
@@ -61,8 +71,15 @@ struct ct_ptr {
 
     int wake[2];
     ares_channel channel;
+    GArray *sockets; /* socket_interest: what c-ares wants polled */
     GThread *thread;
 };
+
+/* A socket c-ares has open, and whether it waits to read or write. */
+typedef struct {
+    ares_socket_t fd;
+    bool read, write;
+} socket_interest;
 
 static void
 entry_free(gpointer data)
@@ -124,10 +141,11 @@ state_from_status(int status)
     }
 }
 
+/* The outcome of one question: status from c-ares, and the answer in wire
+ * form when status is ARES_SUCCESS. */
 static void
-on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+answer(query_token *t, int status, const unsigned char *abuf, size_t alen)
 {
-    query_token *t = arg;
     ct_ptr *ptr = t->ptr;
     char qname[CT_DNS_QNAME_MAX];
     char name[CT_DNS_NAME_MAX + 1] = "";
@@ -135,14 +153,13 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     ct_ptr_state state;
     entry *e;
 
-    (void)timeouts;
     if (status == ARES_EDESTRUCTION) {
         g_free(t);
         return;
     }
     if (status == ARES_SUCCESS) {
         ct_dns_reverse_name(&t->addr, qname);
-        switch (ct_dns_parse_ptr(abuf, alen > 0 ? (size_t)alen : 0, qname, name, &count)) {
+        switch (ct_dns_parse_ptr(abuf, alen, qname, name, &count)) {
         case CT_DNS_ANSWER_NAME:
             state = CT_PTR_FOUND;
             break;
@@ -181,6 +198,100 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
     g_free(t);
 }
 
+#if CT_ARES_HAS_DNSREC
+static void
+on_answer(void *arg, ares_status_t status, size_t timeouts, const ares_dns_record_t *dnsrec)
+{
+    unsigned char *abuf = NULL;
+    size_t alen = 0;
+
+    (void)timeouts;
+    if (status == ARES_SUCCESS && ares_dns_write(dnsrec, &abuf, &alen) != ARES_SUCCESS)
+        status = ARES_EBADRESP;
+    answer(arg, (int)status, abuf, alen);
+    ares_free_string(abuf);
+}
+
+static void
+ask(ct_ptr *ptr, const char *qname, query_token *t)
+{
+    /* Failures to send reach on_answer() too. */
+    ares_query_dnsrec(ptr->channel, qname, ARES_CLASS_IN, ARES_REC_TYPE_PTR, on_answer, t, NULL);
+}
+#else
+static void
+on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    (void)timeouts;
+    answer(arg, status, abuf, alen > 0 ? (size_t)alen : 0);
+}
+
+static void
+ask(ct_ptr *ptr, const char *qname, query_token *t)
+{
+    ares_query(ptr->channel, qname, ns_c_in, ns_t_ptr, on_answer, t);
+}
+#endif
+
+/* c-ares opens, closes and changes its interest in sockets only inside
+ * calls the resolver thread makes (and ares_destroy()). */
+static void
+on_socket_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+    GArray *sockets = data;
+    guint i;
+
+    for (i = 0; i < sockets->len; i++) {
+        if (g_array_index(sockets, socket_interest, i).fd == fd)
+            break;
+    }
+    if (!readable && !writable) {
+        if (i < sockets->len)
+            g_array_remove_index_fast(sockets, i);
+        return;
+    }
+    if (i == sockets->len)
+        g_array_set_size(sockets, i + 1);
+    g_array_index(sockets, socket_interest, i) =
+        (socket_interest){fd, readable != 0, writable != 0};
+}
+
+/* Hand c-ares what poll() found on its sockets (pfd[1..n-1]), or only
+ * the passing of time. */
+static void
+process(ct_ptr *ptr, const struct pollfd *pfd, nfds_t n)
+{
+#if CT_ARES_HAS_PROCESS_FDS
+    ares_fd_events_t *events = g_newa(ares_fd_events_t, n);
+    size_t ready = 0;
+
+    for (nfds_t i = 1; i < n; i++) {
+        unsigned flags = 0;
+        if (pfd[i].revents & (POLLIN | POLLERR | POLLHUP))
+            flags |= ARES_FD_EVENT_READ;
+        if (pfd[i].revents & POLLOUT)
+            flags |= ARES_FD_EVENT_WRITE;
+        if (flags != 0)
+            events[ready++] = (ares_fd_events_t){pfd[i].fd, flags};
+    }
+    ares_process_fds(ptr->channel, events, ready, ARES_PROCESS_FLAG_NONE);
+#else
+    bool processed = false;
+
+    for (nfds_t i = 1; i < n; i++) {
+        if (pfd[i].revents == 0)
+            continue;
+        ares_socket_t r =
+            (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD;
+        ares_socket_t w = (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD;
+        ares_process_fd(ptr->channel, r, w);
+        processed = true;
+    }
+    if (!processed) /* timeouts only */
+        ares_process_fd(ptr->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+#endif
+}
+
 /* Take what may be sent now; called without the lock. */
 static void
 send_queued(ct_ptr *ptr)
@@ -204,7 +315,7 @@ send_queued(ct_ptr *ptr)
         query_token *t = g_ptr_array_index(batch, i);
         char qname[CT_DNS_QNAME_MAX];
         ct_dns_reverse_name(&t->addr, qname);
-        ares_query(ptr->channel, qname, ns_c_in, ns_t_ptr, on_answer, t);
+        ask(ptr, qname, t);
     }
     g_ptr_array_free(batch, TRUE);
 }
@@ -222,13 +333,12 @@ static gpointer
 resolver_thread(gpointer data)
 {
     ct_ptr *ptr = data;
+    GArray *pfds = g_array_new(FALSE, FALSE, sizeof(struct pollfd));
 
     for (;;) {
-        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-        struct pollfd pfd[ARES_GETSOCK_MAXNUM + 1];
         struct timeval max_tv = {0, MAX_POLL_MS * 1000}, tv, *tvp;
-        nfds_t n = 0;
-        unsigned bits;
+        struct pollfd wake = {ptr->wake[0], POLLIN, 0};
+        struct pollfd *pfd;
         int timeout_ms, ready;
         bool stop;
 
@@ -239,43 +349,26 @@ resolver_thread(gpointer data)
             break;
         send_queued(ptr);
 
-        pfd[n].fd = ptr->wake[0];
-        pfd[n++].events = POLLIN;
-        /* ARES_GETSOCK_WRITABLE() shifts a signed 1 into the sign bit for
-         * the last socket: test the bits as unsigned instead. */
-        bits = (unsigned)ares_getsock(ptr->channel, socks, ARES_GETSOCK_MAXNUM);
-        for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short events = 0;
-            if (bits & (1u << i))
-                events |= POLLIN;
-            if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
-                events |= POLLOUT;
-            if (events == 0)
-                continue;
-            pfd[n].fd = socks[i];
-            pfd[n++].events = events;
+        g_array_set_size(pfds, 0);
+        g_array_append_val(pfds, wake);
+        for (guint i = 0; i < ptr->sockets->len; i++) {
+            const socket_interest *s = &g_array_index(ptr->sockets, socket_interest, i);
+            struct pollfd p = {s->fd, (short)((s->read ? POLLIN : 0) | (s->write ? POLLOUT : 0)),
+                               0};
+            g_array_append_val(pfds, p);
         }
         tvp = ares_timeout(ptr->channel, &max_tv, &tv);
         timeout_ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
 
-        ready = poll(pfd, n, timeout_ms);
+        pfd = (struct pollfd *)(void *)pfds->data;
+        ready = poll(pfd, pfds->len, timeout_ms);
         if (ready < 0 && errno != EINTR)
             g_warning("ct_ptr: poll: %s", g_strerror(errno));
         if (ready > 0 && (pfd[0].revents & POLLIN))
             drain_wake(ptr);
-        bool processed = false;
-        for (nfds_t i = 1; ready > 0 && i < n; i++) {
-            if (pfd[i].revents == 0)
-                continue;
-            ares_socket_t r =
-                (pfd[i].revents & (POLLIN | POLLERR | POLLHUP)) ? pfd[i].fd : ARES_SOCKET_BAD;
-            ares_socket_t w = (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD;
-            ares_process_fd(ptr->channel, r, w);
-            processed = true;
-        }
-        if (!processed) /* timeouts only */
-            ares_process_fd(ptr->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+        process(ptr, pfd, ready > 0 ? pfds->len : 1);
     }
+    g_array_free(pfds, TRUE);
     return NULL;
 }
 
@@ -305,6 +398,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     ptr->found_order = g_array_new(FALSE, FALSE, sizeof(ct_addr));
     ptr->concurrency = options && options->concurrency ? options->concurrency : DEFAULT_CONCURRENCY;
     ptr->wake[0] = ptr->wake[1] = -1;
+    ptr->sockets = g_array_new(FALSE, FALSE, sizeof(socket_interest));
 
     memset(&opts, 0, sizeof opts);
     opts.timeout = (int)(options && options->timeout_ms ? options->timeout_ms : DEFAULT_TIMEOUT_MS);
@@ -313,8 +407,11 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
      * c-ares would otherwise retry and end in a timeout. */
     opts.tries = 1;
     opts.flags = ARES_FLAG_NOCHECKRESP;
+    opts.sock_state_cb = on_socket_state;
+    opts.sock_state_cb_data = ptr->sockets;
     rc = ares_init_options(&ptr->channel, &opts,
-                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS);
+                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
+                               ARES_OPT_SOCK_STATE_CB);
     if (rc != ARES_SUCCESS) {
         g_set_error(error, CT_ERROR, CT_ERR_INVALID, "c-ares: %s", ares_strerror(rc));
         ptr->channel = NULL;
@@ -363,6 +460,7 @@ ct_ptr_free(ct_ptr *ptr)
             close(ptr->wake[i]);
     }
     g_queue_clear(&ptr->queue);
+    g_array_free(ptr->sockets, TRUE);
     g_array_free(ptr->found_order, TRUE);
     g_hash_table_destroy(ptr->entries);
     g_cond_clear(&ptr->changed);
