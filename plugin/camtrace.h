@@ -106,7 +106,8 @@ void camtrace_flow_counter_names(const camtrace_flow_counter *counter, guint64 i
  * this sets: packets are counted, a retap starts again, and when the
  * listener ends the counter and the data are freed; draw is the caller's.
  * Returns the index of the format; on bad arguments, or a filter that does
- * not compile, tells why naming ARG and WHAT and exits. */
+ * not compile, tells why naming ARG and WHAT, frees tapdata and returns
+ * -1. */
 int camtrace_counting_tap_start(const char *arg, const char *prefix, const char *const *formats,
                                 const char *what, camtrace_flow_counter **tapdata,
                                 gboolean want_macs, tap_draw_cb draw);

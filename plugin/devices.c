@@ -25,6 +25,7 @@
 
 #include "camtrace.h"
 #include "ct_out.h"
+#include "ws-compat.h"
 
 #define CLI_PREFIX "camtrace,devices"
 
@@ -549,15 +550,21 @@ devices_draw(void *tapdata)
     g_ptr_array_free(devices, TRUE);
 }
 
-static void
-devices_init(const char *arg, void *userdata _U_)
+static bool
+devices_start(const char *arg)
 {
     static const char *const formats[] = {"text", "csv", "jsonl", NULL};
     devices_report *report = g_new0(devices_report, 1);
+    int format = camtrace_counting_tap_start(arg, CLI_PREFIX, formats, "devices report",
+                                             &report->counter, TRUE, devices_draw);
 
-    report->format = (report_format)camtrace_counting_tap_start(
-        arg, CLI_PREFIX, formats, "devices report", &report->counter, TRUE, devices_draw);
+    if (format < 0)
+        return false;
+    report->format = (report_format)format;
+    return true;
 }
+
+CT_WS_STAT_INIT(devices_init, devices_start)
 
 void
 camtrace_devices_register(void)

@@ -37,6 +37,7 @@
 #include "ct_communityid.h"
 #include "ct_flow.h"
 #include "ct_out.h"
+#include "ws-compat.h"
 
 #define CLI_PREFIX "camtrace,flows"
 
@@ -626,30 +627,38 @@ camtrace_counting_tap_start(const char *arg, const char *prefix, const char *con
         fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,%s][,FILTER]\n", arg, prefix,
                 choices);
         g_free(choices);
-        exit(1);
+        return -1;
     }
     *tapdata = camtrace_flow_counter_new(want_macs, &error);
     if (error == NULL)
         error = register_tap_listener("camtrace", tapdata, filter, TL_REQUIRES_NOTHING,
                                       counting_reset, counting_packet, draw, counting_finish);
     if (error != NULL) {
+        /* No listener owns the data: a failed registration never finishes. */
         fprintf(stderr, "tshark: cannot start the %s \"-z %s\": %s\n", what, arg, error->str);
         g_string_free(error, TRUE);
-        exit(1);
+        camtrace_flow_counter_free(*tapdata);
+        g_free(tapdata);
+        return -1;
     }
     return format;
 }
 
-static void
-flows_init(const char *arg, void *userdata _U_)
+static bool
+flows_start(const char *arg)
 {
     static const char *const formats[] = {"csv", "jsonl", NULL};
     flows_export *ex = g_new0(flows_export, 1);
     int format = camtrace_counting_tap_start(arg, CLI_PREFIX, formats, "flow export", &ex->counter,
                                              FALSE, flows_draw);
 
+    if (format < 0)
+        return false;
     ex->format = format == 1 ? CT_OUT_JSONL : CT_OUT_CSV;
+    return true;
 }
+
+CT_WS_STAT_INIT(flows_init, flows_start)
 
 void
 camtrace_flows_register(void)

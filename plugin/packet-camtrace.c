@@ -51,6 +51,7 @@
 
 #include "camtrace.h"
 #include "printed-fields.h"
+#include "ws-compat.h"
 #include "ct_addr.h"
 #include "ct_config.h"
 #include "ct_enrich.h"
@@ -88,13 +89,13 @@ static gint ett_side = -1;
 static gint pref_enabled = ENABLED_AUTO;
 static const char *pref_asn_db = "";
 static const char *pref_city_db = "";
-static gboolean pref_ptr = TRUE;
-static gboolean pref_ptr_private = FALSE;
+static ct_ws_pref_bool pref_ptr = TRUE;
+static ct_ws_pref_bool pref_ptr_private = FALSE;
 static const char *pref_dns_servers = "";
 static guint pref_ptr_timeout_ms = 2000;
 static guint pref_ptr_concurrency = 256;
 static const char *pref_home_country = "";
-static gboolean pref_names = TRUE;
+static ct_ws_pref_bool pref_names = TRUE;
 
 /* Settings resolved from preferences, environment, .env and search. */
 static gboolean settings_dirty = TRUE;
@@ -277,11 +278,11 @@ announce_name(const ct_addr *addr, const char *name, gpointer data _U_)
     if (addr->family == 4) {
         guint32 v4;
         memcpy(&v4, addr->bytes, 4);
-        add_ipv4_name(v4, name);
+        ct_ws_add_ipv4_name(v4, name);
     } else {
         ws_in6_addr v6;
         memcpy(v6.bytes, addr->bytes, 16);
-        add_ipv6_name(&v6, name);
+        ct_ws_add_ipv6_name(&v6, name);
     }
 }
 
@@ -647,7 +648,7 @@ learn_server_name(packet_info *pinfo, proto_tree *tree, int hf, ct_name_source s
 
     for (guint i = 0; items != NULL && i < items->len; i++) {
         field_info *fi = g_ptr_array_index(items, i);
-        const char *text = fvalue_get_string(&fi->value);
+        const char *text = ct_ws_field_string(fi);
         if (text == NULL || !ct_names_clean(source, text, strlen(text), clean))
             continue;
         ct_names_learn(capture_names, server, pinfo->num, source, clean);

@@ -1,21 +1,19 @@
 /* plugin.c - the symbols Wireshark's plugin loader looks for.
  *
- * Kept apart from the dissector so that the only version-dependent code is
- * here: Wireshark 4.0 reads plugin_version/plugin_want_* and calls
- * plugin_register(); 4.2 and later also call plugin_describe(), declared
- * by <wsutil/plugins.h> together with WS_PLUGIN_DESC_DISSECTOR.
+ * Kept apart from the dissector: Wireshark 4.0 and 4.2 read
+ * plugin_version/plugin_want_* and call plugin_register(); 4.4 and later
+ * also call plugin_describe() (see ws-compat.h).
  */
 #define WS_BUILD_DLL
 #include <wireshark.h>
 #include <epan/proto.h>
 
-#if defined(__has_include)
-#if __has_include(<wsutil/plugins.h>)
+#include "camtrace.h"
+#include "ws-compat.h"
+
+#if CT_WS_AT_LEAST(4, 4)
 #include <wsutil/plugins.h>
 #endif
-#endif
-
-#include "camtrace.h"
 
 WS_DLL_PUBLIC_DEF const char plugin_version[] = CAMTRACE_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -33,7 +31,7 @@ plugin_register(void)
     proto_register_plugin(&plug);
 }
 
-#ifdef WS_PLUGIN_DESC_DISSECTOR
+#if CT_WS_AT_LEAST(4, 4)
 WS_DLL_PUBLIC uint32_t plugin_describe(void);
 
 uint32_t

@@ -29,6 +29,8 @@
 #include <wsutil/privileges.h>
 #include <wsutil/wslog.h>
 
+#include "ws-compat.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -50,15 +52,14 @@ frame_ts(struct packet_provider_data *prov, guint32 num)
 static gboolean
 dissect_file(const char *path)
 {
-    static const struct packet_provider_funcs funcs = {frame_ts, NULL, NULL, NULL};
+    static const struct packet_provider_funcs funcs = {.get_frame_ts = frame_ts};
     struct packet_provider_data prov = {NULL, NULL};
     int err = 0;
     gchar *err_info = NULL;
     wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
     epan_t *epan;
     epan_dissect_t *edt;
-    wtap_rec rec;
-    Buffer buf;
+    ct_ws_record record;
     gint64 offset;
     guint32 num = 0, cum_bytes = 0;
     nstime_t elapsed = NSTIME_INIT_ZERO;
@@ -71,17 +72,14 @@ dissect_file(const char *path)
     }
     epan = epan_new(&prov, &funcs);
     edt = epan_dissect_new(epan, TRUE, TRUE);
-    wtap_rec_init(&rec);
-    ws_buffer_init(&buf, 1514);
+    ct_ws_record_init(&record);
     reset_tap_listeners();
-    while (wtap_read(wth, &rec, &buf, &err, &err_info, &offset)) {
+    while (ct_ws_read(wth, &record, &err, &err_info, &offset)) {
         frame_data fd;
-        tvbuff_t *tvb;
 
-        frame_data_init(&fd, ++num, &rec, offset, cum_bytes);
+        frame_data_init(&fd, ++num, &record.rec, offset, cum_bytes);
         frame_data_set_before_dissect(&fd, &elapsed, &prov.ref, prov.prev_dis);
-        tvb = tvb_new_real_data(ws_buffer_start_ptr(&buf), fd.cap_len, fd.pkt_len);
-        epan_dissect_run_with_taps(edt, wtap_file_type_subtype(wth), &rec, tvb, &fd, NULL);
+        ct_ws_dissect_with_taps(edt, wth, &record, &fd);
         frame_data_set_after_dissect(&fd, &cum_bytes);
         prev = fd;
         prov.prev_dis = &prev;
@@ -89,14 +87,13 @@ dissect_file(const char *path)
             prov.ref = &prev;
         epan_dissect_reset(edt);
         frame_data_destroy(&fd);
-        wtap_rec_reset(&rec);
+        wtap_rec_reset(&record.rec);
     }
     draw_tap_listeners(TRUE);
     printf("%s: %u packets\n", path, num);
     epan_dissect_free(edt);
     epan_free(epan);
-    ws_buffer_free(&buf);
-    wtap_rec_cleanup(&rec);
+    ct_ws_record_cleanup(&record);
     wtap_close(wth);
     g_free(err_info);
     return err == 0;
@@ -126,10 +123,10 @@ main(int argc, char **argv)
     int i = 1;
     char *dir_error;
 
-    ws_log_init("ct-epanhost", NULL);
+    ct_ws_log_init("ct-epanhost");
     init_process_policies();
     relinquish_special_privs_perm();
-    dir_error = configuration_init(argv[0], NULL);
+    dir_error = ct_ws_configuration_init(argv[0]);
     g_free(dir_error);
     wtap_init(TRUE);
     if (!epan_init(NULL, NULL, TRUE)) {
