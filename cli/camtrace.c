@@ -362,14 +362,13 @@ open_database(ct_geo *geo, ct_geo_db kind)
     static const char *const kind_name[] = {"ASN", "City"};
     static const char *const variable[] = {"MAXMIND_ASN_DB", "MAXMIND_CITY_DB"};
     static const char *const columns[] = {"AS", "location"};
-    char *user_dir = g_build_filename(g_get_user_data_dir(), "camtrace", NULL);
-    const char *dirs[] = {user_dir, CAMTRACE_DATADIR, "/usr/share/GeoIP", "/var/lib/GeoIP", NULL};
+    char **dirs = ct_config_data_dirs(CAMTRACE_DATADIR);
     ct_source source;
-    char *path = ct_config_db_path(kind, NULL, NULL, dirs, &source);
+    char *path = ct_config_db_path(kind, NULL, NULL, (const char *const *)dirs, &source);
     GError *error = NULL;
 
     if (path == NULL) {
-        char *searched = g_strjoinv(", ", (char **)dirs);
+        char *searched = g_strjoinv(", ", dirs);
         warn("no %s database: set %s or put one in one of: %s; the %s columns stay empty",
              kind_name[kind], variable[kind], searched, columns[kind]);
         g_free(searched);
@@ -379,7 +378,7 @@ open_database(ct_geo *geo, ct_geo_db kind)
         g_error_free(error);
     }
     g_free(path);
-    g_free(user_dir);
+    g_strfreev(dirs);
 }
 
 static void

@@ -158,6 +158,30 @@ ct_config_parse_bool(const char *value, bool *out)
     return false;
 }
 
+char **
+ct_config_data_dirs(const char *system_datadir)
+{
+    char *path = ct_config_get("CAMTRACE_DATA_PATH", NULL, NULL);
+    GPtrArray *dirs = g_ptr_array_new();
+
+    if (path != NULL) {
+        char **entries = g_strsplit(path, G_SEARCHPATH_SEPARATOR_S, -1);
+        for (char **e = entries; *e != NULL; e++) {
+            if (**e != '\0')
+                g_ptr_array_add(dirs, g_strdup(*e));
+        }
+        g_strfreev(entries);
+        g_free(path);
+    } else {
+        g_ptr_array_add(dirs, g_build_filename(g_get_user_data_dir(), "camtrace", NULL));
+        g_ptr_array_add(dirs, g_strdup(system_datadir));
+        g_ptr_array_add(dirs, g_strdup("/usr/share/GeoIP"));
+        g_ptr_array_add(dirs, g_strdup("/var/lib/GeoIP"));
+    }
+    g_ptr_array_add(dirs, NULL);
+    return (char **)g_ptr_array_free(dirs, FALSE);
+}
+
 static char *
 find_db(ct_geo_db kind, const char *const *dirs)
 {

@@ -46,6 +46,15 @@ char *ct_config_get(const char *key, const char *dotenv_path, ct_source *source)
  * not a boolean. */
 bool ct_config_parse_bool(const char *value, bool *out);
 
+/* The folders searched for databases, in order: the entries of
+ * CAMTRACE_DATA_PATH (environment, then .env; colon-separated, empty
+ * entries skipped) when it is set, else the user's data folder
+ * (g_get_user_data_dir()/camtrace, usually ~/.local/share/camtrace),
+ * system_datadir (the install's data folder), /usr/share/GeoIP and
+ * /var/lib/GeoIP (Debian's geoipupdate).  NULL-terminated; free with
+ * g_strfreev(). */
+char **ct_config_data_dirs(const char *system_datadir);
+
 /* Resolve a database path: pref_value if non-empty, else the environment /
  * .env variable (MAXMIND_ASN_DB or MAXMIND_CITY_DB), else the first file
  * in dirs (NULL-terminated) named like a database of that kind

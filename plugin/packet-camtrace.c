@@ -214,15 +214,14 @@ open_database(ct_geo_db kind, const char *pref_value)
     static const char *const kind_name[] = {"ASN", "City"};
     static const char *const variable[] = {"MAXMIND_ASN_DB", "MAXMIND_CITY_DB"};
     static const char *const pref_name[] = {"camtrace.asn_db", "camtrace.city_db"};
-    char *user_dir = g_build_filename(g_get_user_data_dir(), "camtrace", NULL);
-    const char *dirs[] = {user_dir, CAMTRACE_DATADIR, "/usr/share/GeoIP", "/var/lib/GeoIP", NULL};
+    char **dirs = ct_config_data_dirs(CAMTRACE_DATADIR);
     ct_geo *geo = ct_enricher_geo(enricher);
     ct_source source;
-    char *path = ct_config_db_path(kind, pref_value, NULL, dirs, &source);
+    char *path = ct_config_db_path(kind, pref_value, NULL, (const char *const *)dirs, &source);
     GError *error = NULL;
 
     if (path == NULL) {
-        char *searched = g_strjoinv(", ", (char **)dirs);
+        char *searched = g_strjoinv(", ", dirs);
         char *msg = g_strdup_printf("no %s database: set the preference %s or %s, or put one "
                                     "in one of: %s",
                                     kind_name[kind], pref_name[kind], variable[kind], searched);
@@ -246,7 +245,7 @@ open_database(ct_geo_db kind, const char *pref_value)
         g_error_free(error);
     }
     g_free(path);
-    g_free(user_dir);
+    g_strfreev(dirs);
 }
 
 static void

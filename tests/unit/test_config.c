@@ -141,6 +141,36 @@ test_precedence(Fixture *f, gconstpointer data)
     g_free(searched);
 }
 
+/* Without CAMTRACE_DATA_PATH: the user's folder, the install's, then the
+ * two GeoIP folders; with it: its entries only, in order. */
+static void
+test_data_dirs(void)
+{
+    char *user = g_build_filename(g_get_user_data_dir(), "camtrace", NULL);
+    const char *const defaults[] = {user, "/opt/ct/share/camtrace", "/usr/share/GeoIP",
+                                    "/var/lib/GeoIP", NULL};
+    const char *const given[] = {"/a", "/b c", NULL};
+    char **dirs;
+
+    g_unsetenv("CAMTRACE_DATA_PATH");
+    dirs = ct_config_data_dirs("/opt/ct/share/camtrace");
+    g_assert_true(g_strv_equal((const char *const *)dirs, defaults));
+    g_strfreev(dirs);
+
+    g_setenv("CAMTRACE_DATA_PATH", "/a::/b c:", TRUE);
+    dirs = ct_config_data_dirs("/opt/ct/share/camtrace");
+    g_assert_true(g_strv_equal((const char *const *)dirs, given));
+    g_strfreev(dirs);
+
+    /* Empty counts as unset. */
+    g_setenv("CAMTRACE_DATA_PATH", "", TRUE);
+    dirs = ct_config_data_dirs("/opt/ct/share/camtrace");
+    g_assert_true(g_strv_equal((const char *const *)dirs, defaults));
+    g_strfreev(dirs);
+    g_unsetenv("CAMTRACE_DATA_PATH");
+    g_free(user);
+}
+
 static void
 test_source_names(void)
 {
@@ -157,6 +187,7 @@ main(int argc, char **argv)
     g_test_add_func("/config/dotenv-parse", test_dotenv_parse);
     g_test_add_func("/config/parse-bool", test_parse_bool);
     g_test_add_func("/config/source-names", test_source_names);
+    g_test_add_func("/config/data-dirs", test_data_dirs);
     g_test_add("/config/precedence", Fixture, NULL, fixture_setup, test_precedence,
                fixture_teardown);
     return g_test_run();
