@@ -349,8 +349,9 @@ case_bad_pcap() {
     printf 'ts,proto\n1,2\n' >"$RUNS/notes.csv"
     : >"$RUNS/empty.pcap"
     mkdir "$RUNS/folder.pcap"
-    head -c 24 "$CT_WORK/sample.pcap" >"$RUNS/cut.pcap"
-    printf '\0\0\0\0\0\0\0\0\377\377\377\17\377\377\377\17' >>"$RUNS/cut.pcap"
+    # The file header and the first packet, less its last ten bytes.
+    head -c $((24 + 16 + $(od -An -tu4 -j 32 -N 4 "$CT_WORK/sample.pcap") - 10)) \
+        "$CT_WORK/sample.pcap" >"$RUNS/cut.pcap"
 
     run missing 1 --pcap missing.pcap --out-dir out
     expect_in "missing capture" "cannot read the capture missing.pcap: No such file" \

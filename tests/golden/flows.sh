@@ -71,8 +71,14 @@ case_flows_totals() {
 # Every flow's Community ID is the one Wireshark's own post-dissector
 # gives its packets.
 case_flows_communityid() {
-    local ws="$CT_SANDBOX/ws.txt" missing
-    ct_tshark -- -r "$SAMPLE" --enable-protocol communityid -T fields -e communityid |
+    local ws="$CT_SANDBOX/ws.txt" missing field
+    # Up to 4.4 the protocol item "communityid" holds the hash; 4.6 has a
+    # field "communityid.hash" for it.
+    field=$(ct_tshark -- -G fields | awk -F '\t' '$3 == "communityid.hash" { hash = 1 }
+        $3 == "communityid" { proto = 1 }
+        END { if (hash) print "communityid.hash"; else if (proto) print "communityid" }')
+    [ -n "$field" ] || ct_fail "tshark -G fields lists no Community ID hash field"
+    ct_tshark -- -r "$SAMPLE" --enable-protocol communityid -T fields -e "$field" |
         sort -u >"$ws"
     [ "$(wc -l <"$ws")" -gt 20 ] || ct_fail "Wireshark printed no Community IDs"
     missing=$(ct_tshark -- -q -r "$SAMPLE" -o camtrace.enabled:FALSE -z camtrace,flows |

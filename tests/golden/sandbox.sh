@@ -5,7 +5,10 @@
 # it runs as root (wsutil/privileges.c), and CI runs as root.  So when we are
 # root, tshark runs as "nobody" through setpriv, on copies of the plugin,
 # databases and captures under /tmp that nobody can read.  Every run gets
-# its own HOME and WIRESHARK_CONFIG_DIR, so user preferences never leak in.
+# its own HOME and WIRESHARK_CONFIG_DIR, so user preferences never leak in,
+# and CAMTRACE_DATA_PATH names the sandbox's own data folders (its HOME's
+# ~/.local/share/camtrace and $CT_SANDBOX/system), so databases installed
+# on the machine never do either.
 #
 # Required variables: CT_PLUGIN_DIR (the build's plugins/ folder),
 # CT_TEST_DB_DIR (fixture databases), CT_SOURCE_DIR (the source tree).
@@ -22,7 +25,7 @@ ct_sandbox_init() {
     CT_DNSD_PID=""
     trap 'ct_dnsd_stop; rm -rf "$CT_SANDBOX"' EXIT
     mkdir -p "$CT_SANDBOX/home" "$CT_SANDBOX/config" "$CT_SANDBOX/work" "$CT_SANDBOX/db" \
-        "$CT_SANDBOX/extcap"
+        "$CT_SANDBOX/extcap" "$CT_SANDBOX/system"
     cp -r "$CT_PLUGIN_DIR" "$CT_SANDBOX/plugins"
     cp "$CT_TEST_DB_DIR"/*.mmdb "$CT_SANDBOX/db/"
     cp "$CT_SOURCE_DIR"/data/*.pcap* "$CT_SANDBOX/work/" 2>/dev/null || true
@@ -43,6 +46,7 @@ ct_sandbox_init() {
     fi
     CT_DB="$CT_SANDBOX/db"
     CT_WORK="$CT_SANDBOX/work"
+    CT_DATA_PATH="$CT_SANDBOX/home/.local/share/camtrace:$CT_SANDBOX/system"
     ct_require_plugin
 }
 
@@ -63,21 +67,67 @@ ct_sanitizer_env() {
 }
 
 # ct_tshark [VAR=value ...] -- ARGS...: tshark in the sandbox, from $CT_WORK,
-# with only the variables given (plus PATH) in its environment.  No extcap
+# with only the variables given (plus PATH and the sandbox's own; a
+# variable given wins over those) in its environment.  No extcap
 # programs: tests need none, and under a preloaded sanitizer runtime some
-# of Debian's hang when tshark asks them for their interfaces.
+# of Debian's hang when tshark asks them for their interfaces.  With
+# -T fields, the output is normalised as Wireshark 4.0 prints it (see
+# ct_fields_normalize); the exit status is tshark's.
 ct_tshark() {
-    local vars=()
+    local vars=() prev="" arg fields=""
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do
         vars+=("$1")
         shift
     done
     [ "${1:-}" = "--" ] && shift
     mapfile -t -O "${#vars[@]}" vars < <(ct_sanitizer_env)
+    for arg in "$@"; do
+        { [ "$prev" = -T ] && [ "$arg" = fields ]; } || [ "$arg" = -Tfields ] && fields=1
+        prev=$arg
+    done
+    if [ -z "$fields" ]; then
+        ct_tshark_raw "${vars[@]}" -- "$@"
+        return
+    fi
+    ct_tshark_raw "${vars[@]}" -- "$@" | ct_fields_normalize
+    return "${PIPESTATUS[0]}"
+}
+
+ct_tshark_raw() {
+    local vars=()
+    while [ "$1" != "--" ]; do
+        vars+=("$1")
+        shift
+    done
+    shift
     (cd "$CT_WORK" && $CT_RUN_AS env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
         HOME="$CT_SANDBOX/home" WIRESHARK_CONFIG_DIR="$CT_SANDBOX/config" \
         WIRESHARK_PLUGIN_DIR="$CT_SANDBOX/plugins" WIRESHARK_EXTCAP_DIR="$CT_SANDBOX/extcap" \
-        "${vars[@]}" tshark "$@")
+        CAMTRACE_DATA_PATH="$CT_DATA_PATH" ${vars[@]+"${vars[@]}"} tshark "$@")
+}
+
+# ct_fields_normalize: tshark -T fields output (stdin to stdout) as
+# Wireshark 4.0 prints it.  Later versions changed their own printing:
+# 4.2 doubles every backslash (CamTrace writes one only to start a \DDD
+# escape, never two in a row, so halving them is exact), and 4.6 prints
+# booleans as True/False where 4.0 prints 1/0.  Baselines then hold what
+# CamTrace adds, the same on every version.
+ct_fields_normalize() {
+    sed -e 's/\\\\/\\/g' | awk 'BEGIN { FS = OFS = "\t" }
+        { for (i = 1; i <= NF; i++) { if ($i == "True") $i = 1; else if ($i == "False") $i = 0 } print }'
+}
+
+# ct_tree_normalize: tshark -V/-O output (stdin to stdout) reduced to what
+# CamTrace adds: a "Frame N" line per packet, then the lines of its
+# CamTrace tree.  Other protocols' summaries change between Wireshark
+# versions (4.6 adds the record type to the frame line, manufacturer
+# names get longer); they are not ours to test.
+ct_tree_normalize() {
+    awk '/^Frame [0-9]+:/ { sub(/:.*/, ""); print; next }
+        /^\[CamTrace IP enrichment\]/ { print; on = 1; next }
+        on && /^ / { print; next }
+        { on = 0 }
+        /^$/ { print }'
 }
 
 # In a sanitizer build: fail on any AddressSanitizer or UBSan error, and on

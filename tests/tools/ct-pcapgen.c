@@ -47,7 +47,7 @@
 #include <string.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define MS(x) ((uint64_t)(x)*1000u)
+#define MS(x) (1000u * (uint64_t)(x))
 
 enum {
     ETH_HLEN = 14,
