@@ -38,7 +38,8 @@ fail() {
 }
 
 # ct [VAR=value ...] -- ARGS...: camtrace with only these variables (empty
-# counts as unset for camtrace's settings).
+# counts as unset for camtrace's settings).  The data folders searched are
+# the test's own (CAMTRACE_DATA_PATH), never the machine's.
 ct() {
     local vars=()
     while [ "$1" != "--" ]; do
@@ -47,6 +48,7 @@ ct() {
     done
     shift
     env -i PATH="$PATH" HOME="$work/home" XDG_DATA_HOME="$work/xdg" \
+        CAMTRACE_DATA_PATH="$work/data" \
         MAXMIND_ASN_DB="$ASN" MAXMIND_CITY_DB="$CITY" DNS_RESOLVER="127.0.0.1:$closed_port" \
         ${vars[@]+"${vars[@]}"} "$CT_CAMTRACE" "$@"
 }
@@ -377,9 +379,14 @@ run enrich-bad 0 ENRICH_IPS=maybe -- --no-ptr --in flows.jsonl --csv
 same enrich-bad enrich-bad.out flows-off.csv
 expect_eq "enrich-bad warning" "$(head -n 1 enrich-bad.err)" \
     "camtrace: warning: ENRICH_IPS=\"maybe\" is not a boolean (use 1/0, true/false); enrichment stays off"
-mkdir -p xdg/camtrace
+mkdir -p data xdg/camtrace
+cp "$ASN" data/dbip-asn-lite.mmdb
+run data-path 0 MAXMIND_ASN_DB= -- --enrich --no-ptr --in flows.jsonl --csv
+same data-path data-path.out flows.csv
+rm data/dbip-asn-lite.mmdb
+# Without CAMTRACE_DATA_PATH the user's data folder comes first.
 cp "$ASN" xdg/camtrace/GeoLite2-ASN.mmdb
-run xdg 0 MAXMIND_ASN_DB= -- --enrich --no-ptr --in flows.jsonl --csv
+run xdg 0 MAXMIND_ASN_DB= CAMTRACE_DATA_PATH= -- --enrich --no-ptr --in flows.jsonl --csv
 same xdg xdg.out flows.csv
 rm -r xdg/camtrace
 
