@@ -302,28 +302,49 @@ case_ptr_dead() {
     expect_eq "warnings for a bad server list" "$(warnings)" 1
 }
 
-# The plugin's life cycle in one process, as the GUI lives it: a capture
-# opened twice (new session, init routines again) with the City database
-# swapped in between by a preference change (ct-epanhost).  The second
-# export must use the new database, and in a sanitizer build nothing may
-# leak or break across the reload.
-case_lifecycle() {
-    local out="$CT_SANDBOX/lifecycle.txt" vars=()
+# ct_epanhost ARGS...: the test host (tests/tools/ct-epanhost.c), a GUI
+# stand-in, in the sandbox as ct_tshark runs tshark; stdout and stderr go
+# to $CT_SANDBOX/host.out and host.err.
+ct_epanhost() {
+    local vars=()
     cp "$CT_EPANHOST" "$CT_SANDBOX/ct-epanhost"
     chmod a+rx "$CT_SANDBOX/ct-epanhost"
     mapfile -t vars < <(ct_sanitizer_env)
     (cd "$CT_WORK" && $CT_RUN_AS env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
         HOME="$CT_SANDBOX/home" WIRESHARK_CONFIG_DIR="$CT_SANDBOX/config" \
         WIRESHARK_PLUGIN_DIR="$CT_SANDBOX/plugins" WIRESHARK_EXTCAP_DIR="$CT_SANDBOX/extcap" \
-        "${vars[@]}" "$CT_SANDBOX/ct-epanhost" $(with_dbs) \
-        -s "camtrace.city_db:$CT_DB/country.mmdb" -z camtrace,flows "$SAMPLE" "$SAMPLE") \
-        >"$out" 2>"$CT_SANDBOX/err.txt" || ct_fail "ct-epanhost failed: $(cat "$CT_SANDBOX/err.txt")"
-    [ ! -s "$CT_SANDBOX/err.txt" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/err.txt")"
+        CAMTRACE_DATA_PATH="$CT_DATA_PATH" ${vars[@]+"${vars[@]}"} "$CT_SANDBOX/ct-epanhost" "$@") \
+        >"$CT_SANDBOX/host.out" 2>"$CT_SANDBOX/host.err" ||
+        ct_fail "ct-epanhost failed: $(cat "$CT_SANDBOX/host.err")"
+    [ ! -s "$CT_SANDBOX/host.err" ] || ct_fail "unexpected stderr: $(cat "$CT_SANDBOX/host.err")"
+}
+
+# The plugin's life cycle in one process, as the GUI lives it: a capture
+# opened twice (new session, init routines again) with the City database
+# swapped in between by a preference change (ct-epanhost).  The second
+# export must use the new database, and in a sanitizer build nothing may
+# leak or break across the reload.
+case_lifecycle() {
+    local out="$CT_SANDBOX/host.out"
+    ct_epanhost $(with_dbs) -s "camtrace.city_db:$CT_DB/country.mmdb" -z camtrace,flows \
+        "$SAMPLE" "$SAMPLE"
     expect_eq "captures read" "$(grep -c ': 174 packets$' "$out")" 2
     # The 8.8.8.8 flow: City database first, Country database after the swap.
     expect_eq "before and after the swap" \
         "$(grep ',8\.8\.8\.8,53,' "$out" | cut -d, -f21,24 | tr '\n' ' ')" \
         "US,Mountain View US, "
+}
+
+# In the GUI, PTR names go to Wireshark's host name table (so its address
+# columns show them too), but never over a name the user's hosts file
+# gives: 8.8.8.8 keeps the hosts file's name, 1.1.1.1 gets its PTR name.
+case_hosts_file() {
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+    printf '8.8.8.8 resolver.hosts.test\n' >"$CT_SANDBOX/config/hosts"
+    chmod a+r "$CT_SANDBOX/config/hosts"
+    ct_epanhost $(with_dbs) $(ptr_on) -w 1500 -n 8.8.8.8 -n 1.1.1.1 -n 192.0.2.99 "$SAMPLE"
+    expect_eq "host names" "$(grep -v packets "$CT_SANDBOX/host.out" | tr '\n' ' ')" \
+        "8.8.8.8 resolver.hosts.test 1.1.1.1 one.one.one.one 192.0.2.99 - "
 }
 
 ct_run_case "$1"

@@ -1,6 +1,7 @@
 /* ct-epanhost.c - a minimal Wireshark for the CamTrace life-cycle tests.
  *
- *   ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE] [-z STAT] FILE...
+ *   ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE] [-z STAT] [-w MS] [-n ADDR]...
+ *               FILE...
  *
  * tshark reads one capture and exits, so it never shows what the GUI does
  * all day: open a capture, close it, open another, change a preference in
@@ -13,11 +14,18 @@
  * databases between two captures.  -z registers statistics (the flow
  * export) that draw after each file.
  *
+ * After the last file, -w runs the GLib main loop for MS milliseconds, as
+ * the GUI's event loop runs while the user looks at the packets (PTR
+ * names arrive then), and each -n prints "ADDR NAME" with the name that
+ * Wireshark's host name table holds for the IPv4 address ADDR ("-" for
+ * none): what its own address columns would show.
+ *
  * Built with the sanitizers, it lets LeakSanitizer and AddressSanitizer
  * watch the plugin across reloads and preference changes.  It prints one
  * line per file: "FILE: N packets".
  */
 #include <wireshark.h>
+#include <epan/addr_resolv.h>
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/frame_data.h>
@@ -26,6 +34,7 @@
 #include <epan/tap.h>
 #include <wiretap/wtap.h>
 #include <wsutil/filesystem.h>
+#include <wsutil/inet_addr.h>
 #include <wsutil/privileges.h>
 #include <wsutil/wslog.h>
 
@@ -99,6 +108,34 @@ dissect_file(const char *path)
     return err == 0;
 }
 
+/* The GUI's event loop, for ms milliseconds. */
+static void
+run_main_loop(guint ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+
+    while (g_get_monotonic_time() < end) {
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        g_usleep(10 * 1000);
+    }
+}
+
+static gboolean
+print_host_name(const char *text)
+{
+    ws_in4_addr addr;
+    const hashipv4_t *entry;
+
+    if (!ws_inet_pton4(text, &addr)) {
+        fprintf(stderr, "ct-epanhost: not an IPv4 address: %s\n", text);
+        return FALSE;
+    }
+    entry = wmem_map_lookup(get_ipv4_hash_table(), GUINT_TO_POINTER(addr));
+    printf("%s %s\n", text, entry != NULL && (entry->flags & NAME_RESOLVED) ? entry->name : "-");
+    return TRUE;
+}
+
 static gboolean
 set_pref(const char *arg)
 {
@@ -119,6 +156,8 @@ main(int argc, char **argv)
 {
     GPtrArray *later = g_ptr_array_new();
     GPtrArray *stats = g_ptr_array_new();
+    GPtrArray *names = g_ptr_array_new();
+    guint wait_ms = 0;
     int status = 0;
     int i = 1;
     char *dir_error;
@@ -142,13 +181,17 @@ main(int argc, char **argv)
             g_ptr_array_add(later, argv[i + 1]);
         } else if (strcmp(argv[i], "-z") == 0) {
             g_ptr_array_add(stats, argv[i + 1]);
+        } else if (strcmp(argv[i], "-w") == 0) {
+            wait_ms = (guint)strtoul(argv[i + 1], NULL, 10);
+        } else if (strcmp(argv[i], "-n") == 0) {
+            g_ptr_array_add(names, argv[i + 1]);
         } else {
             break;
         }
     }
     if (i >= argc) {
         fprintf(stderr, "usage: ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE]... [-z STAT] "
-                        "FILE...\n");
+                        "[-w MS] [-n ADDR]... FILE...\n");
         return 2;
     }
     prefs_apply_all();
@@ -171,6 +214,12 @@ main(int argc, char **argv)
         if (!dissect_file(argv[i]))
             status = 1;
     }
+    run_main_loop(wait_ms);
+    for (guint n = 0; n < names->len; n++) {
+        if (!print_host_name(g_ptr_array_index(names, n)))
+            status = 2;
+    }
+    g_ptr_array_free(names, TRUE);
     g_ptr_array_free(later, TRUE);
     g_ptr_array_free(stats, TRUE);
     epan_cleanup();
