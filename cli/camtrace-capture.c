@@ -370,27 +370,36 @@ program_find(program *p)
     return true;
 }
 
-/* The program's argv followed by args (NULL-terminated); free the array
- * with g_free only: the strings are borrowed. */
+/* The program's argv with args (NULL-terminated): after the user's
+ * options, or, with first, right after the program (tshark's -G must be
+ * its first option).  Free the array with g_free only: the strings are
+ * borrowed. */
 static char **
-program_argv(const program *p, const char *const *args)
+program_argv(const program *p, const char *const *args, bool first)
 {
     GPtrArray *a = g_ptr_array_new();
 
-    for (char **s = p->argv; *s != NULL; s++)
+    g_ptr_array_add(a, p->argv[0]);
+    if (first) {
+        for (const char *const *s = args; *s != NULL; s++)
+            g_ptr_array_add(a, (char *)*s);
+    }
+    for (char **s = p->argv + 1; *s != NULL; s++)
         g_ptr_array_add(a, *s);
-    for (const char *const *s = args; *s != NULL; s++)
-        g_ptr_array_add(a, (char *)*s);
+    if (!first) {
+        for (const char *const *s = args; *s != NULL; s++)
+            g_ptr_array_add(a, (char *)*s);
+    }
     g_ptr_array_add(a, NULL);
     return (char **)g_ptr_array_free(a, FALSE);
 }
 
 /* Run a short command to the end, collecting its output. */
 static bool
-run_collect(const program *p, const char *const *args, char **out, char **err, int *wait_status,
-            GError **error)
+run_collect(const program *p, const char *const *args, bool first, char **out, char **err,
+            int *wait_status, GError **error)
 {
-    char **argv = program_argv(p, args);
+    char **argv = program_argv(p, args, first);
     bool ok =
         g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, wait_status, error);
 
@@ -482,7 +491,7 @@ check_plugin(const program *tshark)
     bool ok = false;
     GError *error = NULL;
 
-    if (!run_collect(tshark, args, &out, &err, &status, &error)) {
+    if (!run_collect(tshark, args, true, &out, &err, &status, &error)) {
         error_msg("cannot run %s: %s", tshark->argv[0], error->message);
         g_error_free(error);
         return false;
@@ -543,7 +552,7 @@ list_interfaces(const program *dumpcap, char **listing)
     char **lines;
 
     *listing = NULL;
-    if (!run_collect(dumpcap, args, &out, &err, &status, &error)) {
+    if (!run_collect(dumpcap, args, false, &out, &err, &status, &error)) {
         error_msg("cannot run %s: %s", dumpcap->argv[0], error->message);
         g_error_free(error);
         return NULL;
@@ -919,7 +928,7 @@ capture(const options *opt, const program *dumpcap, const char *iface, const cha
         args[n++] = count;
     }
     args[n] = NULL;
-    argv = program_argv(dumpcap, args);
+    argv = program_argv(dumpcap, args, false);
     rc = spawn_child(argv, -1, &pid, &err_fd);
     g_free(argv);
     if (rc != 0) {
@@ -1032,7 +1041,7 @@ export_flows(const program *tshark, const char *pcap, const char *jsonl)
         error_msg("cannot write %s: %s", tmp, g_strerror(errno));
         goto done;
     }
-    argv = program_argv(tshark, args);
+    argv = program_argv(tshark, args, false);
     rc = spawn_child(argv, fd, &pid, &err_fd);
     if (rc != 0) {
         error_msg("cannot run %s: %s", tshark->argv[0], g_strerror(rc));

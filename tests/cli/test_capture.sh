@@ -309,6 +309,13 @@ case_pcap() {
         ct_fail "enriched.csv differs from tshark -z camtrace,flows"
     check_csv "$RUNS/$dir/enriched.csv"
 
+    # Options in CAMTRACE_TSHARK, as README and --help show them
+    # (CAMTRACE_TSHARK="tshark -o camtrace.ptr:FALSE"): they apply to the
+    # export, and the plugin check still puts -G first.
+    TSHARK_CMD="$TSHARK -o camtrace.ptr:FALSE" run options 0 --pcap sample.pcap --out-dir opts
+    cmp "$RUNS/want.csv" "$RUNS/$(run_dir opts)/enriched.csv" ||
+        ct_fail "options in CAMTRACE_TSHARK changed the export"
+
     # Default folder results/, named by the local time; taken names get -2.
     mkdir -p "$RUNS/busy"
     for i in $(seq 0 120); do
