@@ -384,18 +384,27 @@ open_database(ct_geo *geo, ct_geo_db kind)
 static void
 start_resolver(cli *c)
 {
-    char *servers = ct_config_get("DNS_RESOLVER", NULL, NULL);
+    ct_source source;
+    char *servers = ct_config_get("DNS_RESOLVER", NULL, &source);
     ct_ptr_options opts = {servers, c->opt.ptr_timeout_ms, 0};
     GError *error = NULL;
 
     c->ptr = ct_ptr_new(&opts, &error);
+    g_free(servers);
     if (c->ptr == NULL) {
         warn("reverse DNS off: %s", error->message);
         g_error_free(error);
-        g_free(servers);
         return;
     }
-    c->ptr_servers = servers ? servers : g_strdup("the system resolver (resolv.conf)");
+    c->ptr_servers = g_strdup(ct_ptr_servers(c->ptr));
+    /* The questions reveal the records' addresses to these servers. */
+    fprintf(stderr,
+            "camtrace: reverse DNS: asking %s (%s) for the names of the records' addresses; "
+            "--no-ptr turns it off\n",
+            c->ptr_servers,
+            source == CT_SOURCE_ENVIRONMENT ? "DNS_RESOLVER"
+            : source == CT_SOURCE_DOTENV    ? "DNS_RESOLVER in .env"
+                                            : "resolv.conf");
 }
 
 /* ---- input ----------------------------------------------------------- */

@@ -33,7 +33,9 @@
 #include <glib-unix.h>
 #include <arpa/nameser.h>
 
-/* ares_query_dnsrec() arrived in c-ares 1.28, ares_process_fds() in 1.34. */
+/* ares_get_servers_csv() arrived in c-ares 1.24, ares_query_dnsrec() in
+ * 1.28, ares_process_fds() in 1.34. */
+#define CT_ARES_HAS_SERVERS_CSV (ARES_VERSION >= 0x011800)
 #define CT_ARES_HAS_DNSREC (ARES_VERSION >= 0x011c00)
 #define CT_ARES_HAS_PROCESS_FDS (ARES_VERSION >= 0x012200)
 
@@ -72,6 +74,7 @@ struct ct_ptr {
     int wake[2];
     ares_channel channel;
     GArray *sockets; /* socket_interest: what c-ares wants polled */
+    char *servers;   /* the servers asked, for messages */
     GThread *thread;
 };
 
@@ -372,6 +375,56 @@ resolver_thread(gpointer data)
     return NULL;
 }
 
+/* The servers the channel asks, as "IP[:port]" or "[IPv6]:port",
+ * comma-separated; read before the resolver thread owns the channel. */
+static char *
+servers_text(ares_channel channel)
+{
+#if CT_ARES_HAS_SERVERS_CSV
+    /* Written as 1.18's list is: an IPv4 server's port only when it is
+     * not 53. */
+    char *csv = ares_get_servers_csv(channel);
+    char **entries = g_strsplit(csv ? csv : "", ",", -1);
+    GString *text = g_string_new(NULL);
+
+    for (char **e = entries; *e != NULL; e++) {
+        size_t len = strlen(*e);
+        if (len == 0)
+            continue;
+        if (**e != '[' && g_str_has_suffix(*e, ":53"))
+            len -= 3;
+        if (text->len > 0)
+            g_string_append_c(text, ',');
+        g_string_append_len(text, *e, (gssize)len);
+    }
+    g_strfreev(entries);
+    ares_free_string(csv);
+#else
+    struct ares_addr_port_node *servers = NULL;
+    GString *text = g_string_new(NULL);
+
+    if (ares_get_servers_ports(channel, &servers) == ARES_SUCCESS) {
+        for (const struct ares_addr_port_node *s = servers; s != NULL; s = s->next) {
+            char ip[INET6_ADDRSTRLEN];
+            int port = s->udp_port ? s->udp_port : 53;
+            ares_inet_ntop(s->family, &s->addr, ip, sizeof ip);
+            if (text->len > 0)
+                g_string_append_c(text, ',');
+            if (s->family == AF_INET6)
+                g_string_append_printf(text, "[%s]:%d", ip, port);
+            else if (port != 53)
+                g_string_append_printf(text, "%s:%d", ip, port);
+            else
+                g_string_append(text, ip);
+        }
+        ares_free_data(servers);
+    }
+#endif
+    if (text->len == 0)
+        g_string_append(text, "none");
+    return g_string_free(text, FALSE);
+}
+
 static gsize library_ready;
 
 ct_ptr *
@@ -427,6 +480,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
             goto fail;
         }
     }
+    ptr->servers = servers_text(ptr->channel);
     if (!g_unix_open_pipe(ptr->wake, FD_CLOEXEC, NULL) ||
         fcntl(ptr->wake[0], F_SETFL, O_NONBLOCK) < 0 ||
         fcntl(ptr->wake[1], F_SETFL, O_NONBLOCK) < 0) {
@@ -461,6 +515,7 @@ ct_ptr_free(ct_ptr *ptr)
     }
     g_queue_clear(&ptr->queue);
     g_array_free(ptr->sockets, TRUE);
+    g_free(ptr->servers);
     g_array_free(ptr->found_order, TRUE);
     g_hash_table_destroy(ptr->entries);
     g_cond_clear(&ptr->changed);
@@ -562,6 +617,12 @@ ct_ptr_resolver_dead(ct_ptr *ptr)
     dead = ptr->dead;
     g_mutex_unlock(&ptr->lock);
     return dead;
+}
+
+const char *
+ct_ptr_servers(const ct_ptr *ptr)
+{
+    return ptr->servers;
 }
 
 void

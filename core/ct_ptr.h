@@ -83,6 +83,11 @@ bool ct_ptr_resolver_dead(ct_ptr *ptr);
 
 void ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats);
 
+/* The servers asked, as c-ares took them from the options or from
+ * resolv.conf: "IP", "IP:port" or "[IPv6]:port", comma-separated ("none"
+ * when there are none).  Owned by ptr. */
+const char *ct_ptr_servers(const ct_ptr *ptr);
+
 typedef void (*ct_ptr_found_fn)(const ct_addr *addr, const char *name, gpointer data);
 
 /* Call fn for every name found since *cursor (start at 0), in the order

@@ -16,6 +16,12 @@
 
 void proto_register_camtrace(void);
 
+/* Tell the user: one line "camtrace: MESSAGE" on standard error, the same
+ * in tshark, in the GUI's console and through camtrace-capture.  MESSAGE
+ * says what, then why: "ASN database from environment unusable: PATH:
+ * REASON". */
+void camtrace_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
+
 /* packet-camtrace.c: the per-capture enrichment state, settled from the
  * preferences, environment and .env on first use. */
 

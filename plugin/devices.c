@@ -13,7 +13,6 @@
  * JSON Lines carry the same rows with exact numbers for tools, through
  * ct_out and its guarantees.
  */
-#define WS_LOG_DOMAIN "camtrace"
 
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -325,7 +324,7 @@ write_records(const GPtrArray *devices, report_format format)
         }
     }
     if (!ct_out_finish(out, &error)) {
-        ws_warning("devices report: %s", error->message);
+        camtrace_warn("devices report: %s", error->message);
         g_error_free(error);
     }
     ct_out_free(out);

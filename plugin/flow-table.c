@@ -17,7 +17,6 @@
  * statistic, so there is one counter, made on first use and kept, with
  * its "tcp" tap listener, until the plugin shuts down.
  */
-#define WS_LOG_DOMAIN "camtrace"
 
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -265,7 +264,7 @@ flow_table_init(stat_tap_table_ui *ui)
         GString *error = NULL;
         counter = camtrace_flow_counter_new(FALSE, &error);
         if (counter == NULL) {
-            ws_warning("CamTrace Flows: %s", error->str);
+            camtrace_warn("CamTrace Flows: %s", error->str);
             g_string_free(error, TRUE);
         }
     }

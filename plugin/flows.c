@@ -20,7 +20,6 @@
  * each export also listens to the "tcp" tap, which runs before ours for
  * the same packet, and keeps the SYNs of the current frame.
  */
-#define WS_LOG_DOMAIN "camtrace"
 
 #include <wireshark.h>
 #include <epan/packet.h>
@@ -550,7 +549,7 @@ flows_draw(void *tapdata)
     g_hash_table_destroy(cache.cells[0]);
     g_hash_table_destroy(cache.cells[1]);
     if (!ct_out_finish(out, &error)) {
-        ws_warning("flow export: %s", error->message);
+        camtrace_warn("flow export: %s", error->message);
         g_error_free(error);
     }
     ct_out_free(out);

@@ -37,7 +37,6 @@
  * epan/packet.c restores the carrier's addresses afterwards.  The golden
  * tests check this on ICMP and ICMPv6 errors.
  */
-#define WS_LOG_DOMAIN "camtrace"
 
 #include <wireshark.h>
 #include <epan/addr_resolv.h>
@@ -150,6 +149,19 @@ static gboolean fields_checked;
 static gboolean two_pass; /* tshark -2: a packet not yet visited is in pass 1 */
 static gboolean show_all; /* this packet: a visible tree with no -e list */
 
+void
+camtrace_warn(const char *format, ...)
+{
+    va_list args;
+    char *message;
+
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    fprintf(stderr, "camtrace: %s\n", message);
+    g_free(message);
+}
+
 static void
 warn_once(ct_geo_db kind, const char *message)
 {
@@ -159,7 +171,7 @@ warn_once(ct_geo_db kind, const char *message)
         return;
     g_free(last_warning[kind]);
     last_warning[kind] = g_strdup(message);
-    ws_warning("%s", message);
+    camtrace_warn("%s", message);
 }
 
 static void
@@ -177,9 +189,9 @@ resolve_home_country(void)
             home_country[1] = g_ascii_toupper(code[1]);
             home_country[2] = '\0';
         } else {
-            ws_warning("home country \"%s\" is not an ISO 3166-1 alpha-2 code (such as DE or "
-                       "US); camtrace.foreign stays empty",
-                       code);
+            camtrace_warn("home country \"%s\": not an ISO 3166-1 alpha-2 code (such as DE or "
+                          "US); camtrace.foreign stays empty",
+                          code);
         }
     }
     g_free(value);
@@ -201,9 +213,9 @@ resolve_settings(void)
         if (ct_config_parse_bool(value, &on))
             enabled = on;
         else
-            ws_warning("ENRICH_IPS=\"%s\" is not a boolean (use 1/0, true/false); "
-                       "enrichment stays on",
-                       value);
+            camtrace_warn("ENRICH_IPS=\"%s\": not a boolean (use 1/0, true/false); "
+                          "enrichment stays on",
+                          value);
     }
     g_free(value);
 }
@@ -300,7 +312,7 @@ warn_resolver(const char *message)
         return;
     g_free(resolver_warning);
     resolver_warning = g_strdup(message);
-    ws_warning("%s", message);
+    camtrace_warn("%s", message);
 }
 
 static ct_ptr *
@@ -308,7 +320,8 @@ ensure_resolver(void)
 {
     ct_ptr_options opts;
     GError *error = NULL;
-    char *servers;
+    const char *source;
+    char *servers, *notice;
 
     if (!resolver_dirty)
         return resolver;
@@ -318,21 +331,37 @@ ensure_resolver(void)
     found_cursor = 0;
     g_clear_pointer(&resolver_servers, g_free);
 
-    servers = pref_dns_servers && *pref_dns_servers ? g_strdup(pref_dns_servers)
-                                                    : ct_config_get("DNS_RESOLVER", NULL, NULL);
+    if (pref_dns_servers && *pref_dns_servers) {
+        servers = g_strdup(pref_dns_servers);
+        source = "preference camtrace.dns_servers";
+    } else {
+        ct_source from;
+        servers = ct_config_get("DNS_RESOLVER", NULL, &from);
+        source = from == CT_SOURCE_ENVIRONMENT ? "DNS_RESOLVER"
+                 : from == CT_SOURCE_DOTENV    ? "DNS_RESOLVER in .env"
+                                               : "resolv.conf";
+    }
     opts.servers = servers;
     opts.timeout_ms = pref_ptr_timeout_ms;
     opts.concurrency = pref_ptr_concurrency;
     resolver = ct_ptr_new(&opts, &error);
     if (resolver == NULL) {
-        char *msg = g_strdup_printf("reverse DNS disabled: %s", error->message);
+        char *msg = g_strdup_printf("reverse DNS off: %s", error->message);
         warn_resolver(msg);
         g_free(msg);
         g_error_free(error);
         g_free(servers);
         return NULL;
     }
-    resolver_servers = servers ? servers : g_strdup("the system resolver (resolv.conf)");
+    g_free(servers);
+    resolver_servers = g_strdup(ct_ptr_servers(resolver));
+    /* The questions reveal the capture's addresses to these servers:
+     * say so once, where it happens. */
+    notice = g_strdup_printf("reverse DNS: asking %s (%s) for the names of the capture's "
+                             "addresses; preference camtrace.ptr:FALSE turns it off",
+                             resolver_servers, source);
+    warn_resolver(notice);
+    g_free(notice);
     if (!sync_dns && refresh_source == 0)
         refresh_source = g_timeout_add(CT_REFRESH_MS, refresh_names, NULL);
     return resolver;
@@ -406,9 +435,9 @@ check_dead(void)
 {
     if (!dead_warned && ct_ptr_resolver_dead(resolver)) {
         dead_warned = TRUE;
-        ws_warning("reverse DNS: %s did not answer %d questions in a row; PTR names stay empty "
-                   "for the rest of this capture",
-                   resolver_servers, CT_PTR_DEAD_AFTER);
+        camtrace_warn("reverse DNS: %s did not answer %d questions in a row; PTR names stay "
+                      "empty for the rest of this capture",
+                      resolver_servers, CT_PTR_DEAD_AFTER);
     }
 }
 

@@ -399,6 +399,10 @@ run ptr-jsonl 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --in "$data/ptr.j
 same ptr-jsonl ptr-jsonl.out ptr.jsonl
 check_jsonl ptr-jsonl.out
 expect_eq "ptr warnings" "$(warnings ptr)$(warnings ptr-jsonl)" 00
+# Where the questions go is said once, with the switch that stops them.
+expect_eq "ptr notice" "$(grep -c 'reverse DNS' ptr.err)" 1
+grep -qxF "camtrace: reverse DNS: asking 127.0.0.1:$dns_port (DNS_RESOLVER) for the names of the records' addresses; --no-ptr turns it off" \
+    ptr.err || fail "ptr notice: $(cat ptr.err)"
 # Special addresses are never asked about; each global address once per run.
 run ptr-special 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --in "$data/special.jsonl" --csv
 same ptr-special ptr-special.out special-ptr.csv

@@ -243,6 +243,26 @@ assert all(list(r) == rows[0] for r in records), "JSON keys differ from the CSV 
 PY
 }
 
+# The line the plugin prints, once, when it starts asking DNS servers for
+# PTR names (which servers, and how to turn it off).
+CT_PTR_NOTICE='^camtrace: reverse DNS: asking .* for the names of the capture.s addresses; preference camtrace.ptr:FALSE turns it off$'
+
+# ct_expect_quiet FILE: tshark said nothing on stderr.
+ct_expect_quiet() {
+    [ ! -s "$1" ] || ct_fail "unexpected stderr: $(cat "$1")"
+}
+
+# ct_expect_notice FILE SERVERS: stderr holds the reverse DNS notice for
+# SERVERS (as "IP:port (where they were set)"), once, and nothing else.
+ct_expect_notice() {
+    local n
+    n=$(grep -c -- "$CT_PTR_NOTICE" "$1" || true)
+    [ "$n" = 1 ] || ct_fail "the reverse DNS notice appears $n times: $(cat "$1")"
+    grep -qF "camtrace: reverse DNS: asking $2 for the names" "$1" ||
+        ct_fail "the reverse DNS notice does not name $2: $(cat "$1")"
+    [ "$(wc -l <"$1")" = 1 ] || ct_fail "unexpected stderr: $(cat "$1")"
+}
+
 # expect_eq WHAT ACTUAL EXPECTED
 expect_eq() {
     [ "$2" = "$3" ] || ct_fail "$1: expected [$3], got [$2]"

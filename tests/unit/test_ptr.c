@@ -337,6 +337,19 @@ test_no_server(void)
     ct_ptr_free(ptr);
 }
 
+/* The servers in use read back as they were given; nothing is sent. */
+static void
+test_servers(void)
+{
+    ct_ptr_options opts = {"127.0.0.1:5399,[::1]:5398,192.0.2.53", 100, 4};
+    GError *error = NULL;
+    ct_ptr *ptr = ct_ptr_new(&opts, &error);
+
+    g_assert_no_error(error);
+    g_assert_cmpstr(ct_ptr_servers(ptr), ==, "127.0.0.1:5399,[::1]:5398,192.0.2.53");
+    ct_ptr_free(ptr);
+}
+
 static void
 test_bad_server_list(void)
 {
@@ -360,6 +373,7 @@ main(int argc, char **argv)
     g_test_add_func("/ptr/concurrency", test_concurrency);
     g_test_add_func("/ptr/silent-server", test_silent_server);
     g_test_add_func("/ptr/no-server", test_no_server);
+    g_test_add_func("/ptr/servers", test_servers);
     g_test_add_func("/ptr/bad-server-list", test_bad_server_list);
     return g_test_run();
 }
