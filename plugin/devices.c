@@ -22,7 +22,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "camtrace.h"
+#include "counter.h"
+#include "exporters.h"
+#include "state.h"
 #include "ct_out.h"
 #include "ws-compat.h"
 
@@ -34,11 +36,6 @@ typedef enum {
     REPORT_CSV,
     REPORT_JSONL,
 } report_format;
-
-typedef struct {
-    camtrace_flow_counter *counter; /* first: see camtrace_counting_tap_start() */
-    report_format format;
-} devices_report;
 
 typedef struct {
     char *label; /* name, or the address when there is none */
@@ -201,7 +198,7 @@ add_unique_address(GArray *addresses, const ct_addr *addr)
 
 static void
 count_side(GPtrArray *devices, GHashTable *by_addr, const camtrace_flow_counter *counter,
-           ct_enricher *enricher, const ct_flow *f, const camtrace_flow_names *names, int side)
+           const ct_flow *f, const camtrace_flow_names *names, int side)
 {
     const ct_addr *local = side == 0 ? &f->src : &f->dst;
     const ct_addr *peer = side == 0 ? &f->dst : &f->src;
@@ -213,12 +210,12 @@ count_side(GPtrArray *devices, GHashTable *by_addr, const camtrace_flow_counter 
     guint64 received_pkts = side == 0 ? f->dst_pkts : f->src_pkts;
     guint64 received = side == 0 ? f->dst_bytes : f->src_bytes;
 
+    ct_enricher *enricher;
+
     if (!ct_scope_is_local(ct_addr_scope(local)))
         return;
-    if (enricher != NULL) {
-        ct_enricher_trim(enricher, CAMTRACE_MAX_HOSTS);
+    if ((enricher = camtrace_enricher()) != NULL)
         host = ct_enricher_host(enricher, peer);
-    }
     dev = find_device(devices, by_addr, local, counter);
     d = find_destination(dev, &names->name[1 - side], peer, host);
     add_unique_address(d->addresses, peer);
@@ -523,11 +520,9 @@ write_text(const GPtrArray *devices)
 }
 
 static void
-devices_draw(void *tapdata)
+devices_draw(const camtrace_flow_counter *counter, int format, void *data _U_)
 {
-    devices_report *report = tapdata;
-    const ct_flow_table *flows = camtrace_flow_counter_flows(report->counter);
-    ct_enricher *enricher = camtrace_enricher();
+    const ct_flow_table *flows = camtrace_flow_counter_flows(counter);
     GPtrArray *devices = g_ptr_array_new_with_free_func(device_free);
     GHashTable *by_addr = g_hash_table_new(ct_addr_table_hash, ct_addr_table_equal);
     guint64 n = ct_flow_table_size(flows);
@@ -537,14 +532,14 @@ devices_draw(void *tapdata)
         camtrace_flow_names names;
         ct_flow f;
         ct_flow_table_get(flows, i, &f);
-        camtrace_flow_counter_names(report->counter, i, &f, &names);
-        count_side(devices, by_addr, report->counter, enricher, &f, &names, 0);
-        count_side(devices, by_addr, report->counter, enricher, &f, &names, 1);
+        camtrace_flow_counter_names(counter, i, &f, &names);
+        count_side(devices, by_addr, counter, &f, &names, 0);
+        count_side(devices, by_addr, counter, &f, &names, 1);
     }
-    if (report->format == REPORT_TEXT)
+    if (format == REPORT_TEXT)
         write_text(devices);
     else
-        write_records(devices, report->format);
+        write_records(devices, (report_format)format);
     g_hash_table_destroy(by_addr);
     g_ptr_array_free(devices, TRUE);
 }
@@ -553,14 +548,9 @@ static bool
 devices_start(const char *arg)
 {
     static const char *const formats[] = {"text", "csv", "jsonl", NULL};
-    devices_report *report = g_new0(devices_report, 1);
-    int format = camtrace_counting_tap_start(arg, CLI_PREFIX, formats, "devices report",
-                                             &report->counter, TRUE, devices_draw);
 
-    if (format < 0)
-        return false;
-    report->format = (report_format)format;
-    return true;
+    return camtrace_counter_listen(arg, CLI_PREFIX, formats, "devices report", TRUE, devices_draw,
+                                   NULL, NULL);
 }
 
 CT_WS_STAT_INIT(devices_init, devices_start)

@@ -23,7 +23,9 @@
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
 
-#include "camtrace.h"
+#include "counter.h"
+#include "exporters.h"
+#include "state.h"
 #include "ct_out.h"
 
 #define TABLE_TITLE "CamTrace Flows"

@@ -1,0 +1,572 @@
+/* state.c - see state.h.
+ *
+ * Life cycle: Wireshark runs the init routine when a capture is opened
+ * (also again for the same file, and between the two passes of nothing:
+ * tshark -2 keeps one capture), the preference callback when a
+ * preference changes, and the shutdown routine at exit.  A new capture
+ * forgets every cached address, name and PTR answer and opens the
+ * databases again, which also picks up files replaced on disk; a
+ * preference change marks settings, databases and resolver to be settled
+ * again on next use.
+ *
+ * Reverse DNS: a ct_ptr resolver thread answers PTR questions.  tshark
+ * waits for the names a packet needs, up to the timeout; the GUI never
+ * waits: a GLib timeout hands names to Wireshark's host name table as
+ * they arrive, which makes the packet list redraw (see refresh_names()).
+ * Packets dissected without a tree cannot tell whether their names will
+ * be shown: their addresses are noted, and the first packet that wants
+ * names asks for them all.
+ */
+#include "state.h"
+
+#include <epan/packet.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ct_config.h"
+
+/* Distinct addresses the enricher remembers before its cache starts over
+ * (about 200 bytes each). */
+#define MAX_HOSTS (2u * 1024 * 1024)
+/* Addresses noted for reverse DNS while no tree is built. */
+#define MAX_NOTED (256u * 1024)
+/* How often the GUI looks for new names. */
+#define REFRESH_MS 250
+
+static struct {
+    camtrace_prefs prefs;
+
+    /* Settled from the preferences, environment and .env. */
+    gboolean settings_dirty;
+    gboolean enabled;
+    char home_country[3]; /* "" when unset */
+
+    /* The databases, behind the enricher's cache. */
+    gboolean databases_dirty;
+    ct_enricher *enricher;
+    char *open_path[2];    /* per ct_geo_db */
+    char *last_warning[2]; /* per ct_geo_db: not repeated */
+
+    ct_names *names;
+
+    /* Reverse DNS. */
+    gboolean resolver_dirty;
+    ct_ptr *resolver;
+    char *resolver_servers; /* for messages */
+    char *resolver_message; /* the last one said: not repeated */
+    gboolean dead_warned;
+    gboolean sync; /* tshark: wait for names */
+    GArray *noted; /* ct_addr seen while no tree was built */
+    GHashTable *noted_set;
+    guint refresh_source; /* the GUI's timeout */
+    guint found_cursor;
+} st = {
+    .prefs =
+        {
+            .enabled = CAMTRACE_ENABLED_AUTO,
+            .asn_db = "",
+            .city_db = "",
+            .ptr = TRUE,
+            .ptr_private = FALSE,
+            .dns_servers = "",
+            .ptr_timeout_ms = 2000,
+            .ptr_concurrency = 256,
+            .home_country = "",
+            .names = TRUE,
+        },
+    .settings_dirty = TRUE,
+    .enabled = TRUE,
+    .databases_dirty = TRUE,
+    .resolver_dirty = TRUE,
+};
+
+camtrace_prefs *
+camtrace_prefs_storage(void)
+{
+    return &st.prefs;
+}
+
+void
+camtrace_warn(const char *format, ...)
+{
+    va_list args;
+    char *message;
+
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    fprintf(stderr, "camtrace: %s\n", message);
+    g_free(message);
+}
+
+gboolean
+camtrace_ct_addr(const address *in, ct_addr *out)
+{
+    if (in->type == AT_IPv4 && in->len == 4)
+        ct_addr_from_ipv4(out, in->data);
+    else if (in->type == AT_IPv6 && in->len == 16)
+        ct_addr_from_ipv6(out, in->data);
+    else
+        return FALSE;
+    return TRUE;
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+static void
+resolve_home_country(void)
+{
+    const char *pref = st.prefs.home_country;
+    char *value =
+        pref && *pref ? g_strdup(pref) : ct_config_get("CAMTRACE_HOME_COUNTRY", NULL, NULL);
+    char *code = value ? g_strstrip(value) : NULL;
+
+    st.home_country[0] = '\0';
+    if (code != NULL && *code != '\0') {
+        if (strlen(code) == 2 && g_ascii_isalpha(code[0]) && g_ascii_isalpha(code[1])) {
+            st.home_country[0] = g_ascii_toupper(code[0]);
+            st.home_country[1] = g_ascii_toupper(code[1]);
+            st.home_country[2] = '\0';
+        } else {
+            camtrace_warn("home country \"%s\": not an ISO 3166-1 alpha-2 code (such as DE or "
+                          "US); camtrace.foreign stays empty",
+                          code);
+        }
+    }
+    g_free(value);
+}
+
+static void
+settle(void)
+{
+    char *value;
+
+    if (!st.settings_dirty)
+        return;
+    st.settings_dirty = FALSE;
+    resolve_home_country();
+    st.enabled = st.prefs.enabled != CAMTRACE_ENABLED_OFF;
+    if (st.prefs.enabled != CAMTRACE_ENABLED_AUTO)
+        return;
+    value = ct_config_get("ENRICH_IPS", NULL, NULL);
+    if (value != NULL) {
+        bool on;
+        if (ct_config_parse_bool(value, &on))
+            st.enabled = on;
+        else
+            camtrace_warn("ENRICH_IPS=\"%s\": not a boolean (use 1/0, true/false); "
+                          "enrichment stays on",
+                          value);
+    }
+    g_free(value);
+}
+
+gboolean
+camtrace_enabled(void)
+{
+    settle();
+    return st.enabled;
+}
+
+gboolean
+camtrace_names_on(void)
+{
+    return camtrace_enabled() && st.prefs.names;
+}
+
+gboolean
+camtrace_waits_for_names(void)
+{
+    return st.sync;
+}
+
+const char *
+camtrace_home_country(void)
+{
+    settle();
+    return st.home_country[0] != '\0' ? st.home_country : NULL;
+}
+
+int
+camtrace_foreign(const ct_host *a, const ct_host *b)
+{
+    const ct_host *hosts[2] = {a, b};
+    const char *home = camtrace_home_country();
+    int foreign = -1;
+
+    if (home == NULL)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        const char *iso = hosts[i] ? hosts[i]->geo.country_iso : NULL;
+        if (hosts[i] == NULL || hosts[i]->scope != CT_SCOPE_GLOBAL || iso == NULL)
+            continue;
+        if (strcmp(iso, home) != 0)
+            return 1;
+        foreign = 0;
+    }
+    return foreign;
+}
+
+void
+camtrace_out_foreign(ct_out *out, const char *key, int foreign)
+{
+    if (foreign < 0)
+        ct_out_null(out, key);
+    else if (foreign)
+        ct_out_number(out, key, "true", 4);
+    else
+        ct_out_number(out, key, "false", 5);
+}
+
+const char *
+camtrace_foreign_text(int foreign)
+{
+    return foreign < 0 ? "" : foreign ? "yes" : "no";
+}
+
+/* ---- databases --------------------------------------------------------- */
+
+static void
+warn_once(ct_geo_db kind, const char *message)
+{
+    /* Re-resolving (new capture, preference apply) must not repeat a
+     * warning the user has already seen for the same file and reason. */
+    if (g_strcmp0(st.last_warning[kind], message) == 0)
+        return;
+    g_free(st.last_warning[kind]);
+    st.last_warning[kind] = g_strdup(message);
+    camtrace_warn("%s", message);
+}
+
+static void
+open_database(ct_geo_db kind, const char *pref_value)
+{
+    static const char *const kind_name[] = {"ASN", "City"};
+    static const char *const variable[] = {"MAXMIND_ASN_DB", "MAXMIND_CITY_DB"};
+    static const char *const pref_name[] = {"camtrace.asn_db", "camtrace.city_db"};
+    char **dirs = ct_config_data_dirs(CAMTRACE_DATADIR);
+    ct_geo *geo = ct_enricher_geo(st.enricher);
+    ct_source source;
+    char *path = ct_config_db_path(kind, pref_value, NULL, (const char *const *)dirs, &source);
+    GError *error = NULL;
+
+    if (path == NULL) {
+        char *searched = g_strjoinv(", ", dirs);
+        char *msg = g_strdup_printf("no %s database: set the preference %s or %s, or put one "
+                                    "in one of: %s",
+                                    kind_name[kind], pref_name[kind], variable[kind], searched);
+        ct_geo_close(geo, kind);
+        g_clear_pointer(&st.open_path[kind], g_free);
+        warn_once(kind, msg);
+        g_free(msg);
+        g_free(searched);
+    } else if (g_strcmp0(path, st.open_path[kind]) == 0 && ct_geo_is_open(geo, kind)) {
+        /* Same file: keep the mapping and the cache. */
+    } else if (ct_geo_open(geo, kind, path, &error)) {
+        g_free(st.open_path[kind]);
+        st.open_path[kind] = g_strdup(path);
+        g_clear_pointer(&st.last_warning[kind], g_free);
+    } else {
+        char *msg = g_strdup_printf("%s database from %s unusable: %s", kind_name[kind],
+                                    ct_source_name(source), error->message);
+        g_clear_pointer(&st.open_path[kind], g_free);
+        warn_once(kind, msg);
+        g_free(msg);
+        g_error_free(error);
+    }
+    g_free(path);
+    g_strfreev(dirs);
+}
+
+ct_enricher *
+camtrace_enricher(void)
+{
+    if (!camtrace_enabled())
+        return NULL;
+    if (st.databases_dirty) {
+        st.databases_dirty = FALSE;
+        open_database(CT_GEO_DB_ASN, st.prefs.asn_db);
+        open_database(CT_GEO_DB_CITY, st.prefs.city_db);
+        ct_enricher_clear(st.enricher);
+    }
+    ct_enricher_trim(st.enricher, MAX_HOSTS);
+    return st.enricher;
+}
+
+ct_names *
+camtrace_names(void)
+{
+    return st.names;
+}
+
+ct_name
+camtrace_ptr_as_name(const char *ptr_name)
+{
+    ct_name name = ct_names_intern(st.names, ptr_name);
+
+    name.source = CT_NAME_PTR;
+    return name;
+}
+
+/* ---- reverse DNS ------------------------------------------------------- */
+
+gboolean
+camtrace_ptr_wanted(ct_scope scope)
+{
+    if (!camtrace_enabled() || !st.prefs.ptr)
+        return FALSE;
+    if (scope == CT_SCOPE_GLOBAL)
+        return TRUE;
+    return st.prefs.ptr_private && ct_scope_is_local(scope);
+}
+
+/* GUI only: hand new names to Wireshark's host table.  That is the public
+ * way to make the packet list redraw (host_name_lookup_process() reports
+ * new resolved objects once a second), and it gives Wireshark's own
+ * address columns the same names when network name resolution is on. */
+static void
+announce_name(const ct_addr *addr, const char *name, gpointer data _U_)
+{
+    if (addr->family == 4) {
+        guint32 v4;
+        memcpy(&v4, addr->bytes, 4);
+        ct_ws_add_ipv4_name(v4, name);
+    } else {
+        ws_in6_addr v6;
+        memcpy(v6.bytes, addr->bytes, 16);
+        ct_ws_add_ipv6_name(&v6, name);
+    }
+}
+
+static gboolean
+refresh_names(gpointer data _U_)
+{
+    if (st.resolver != NULL)
+        ct_ptr_take_found(st.resolver, &st.found_cursor, announce_name, NULL);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+say_once(const char *message)
+{
+    if (g_strcmp0(st.resolver_message, message) == 0)
+        return;
+    g_free(st.resolver_message);
+    st.resolver_message = g_strdup(message);
+    camtrace_warn("%s", message);
+}
+
+static ct_ptr *
+resolver(void)
+{
+    ct_ptr_options opts;
+    GError *error = NULL;
+    const char *source;
+    char *servers, *notice;
+
+    if (!st.resolver_dirty)
+        return st.resolver;
+    st.resolver_dirty = FALSE;
+    ct_ptr_free(st.resolver);
+    st.resolver = NULL;
+    st.found_cursor = 0;
+    g_clear_pointer(&st.resolver_servers, g_free);
+
+    if (st.prefs.dns_servers && *st.prefs.dns_servers) {
+        servers = g_strdup(st.prefs.dns_servers);
+        source = "preference camtrace.dns_servers";
+    } else {
+        ct_source from;
+        servers = ct_config_get("DNS_RESOLVER", NULL, &from);
+        source = from == CT_SOURCE_ENVIRONMENT ? "DNS_RESOLVER"
+                 : from == CT_SOURCE_DOTENV    ? "DNS_RESOLVER in .env"
+                                               : "resolv.conf";
+    }
+    opts.servers = servers;
+    opts.timeout_ms = st.prefs.ptr_timeout_ms;
+    opts.concurrency = st.prefs.ptr_concurrency;
+    st.resolver = ct_ptr_new(&opts, &error);
+    g_free(servers);
+    if (st.resolver == NULL) {
+        char *msg = g_strdup_printf("reverse DNS off: %s", error->message);
+        say_once(msg);
+        g_free(msg);
+        g_error_free(error);
+        return NULL;
+    }
+    st.resolver_servers = g_strdup(ct_ptr_servers(st.resolver));
+    /* The questions reveal the capture's addresses to these servers:
+     * say so once, where it happens. */
+    notice = g_strdup_printf("reverse DNS: asking %s (%s) for the names of the capture's "
+                             "addresses; preference camtrace.ptr:FALSE turns it off",
+                             st.resolver_servers, source);
+    say_once(notice);
+    g_free(notice);
+    if (!st.sync && st.refresh_source == 0)
+        st.refresh_source = g_timeout_add(REFRESH_MS, refresh_names, NULL);
+    return st.resolver;
+}
+
+static void
+forget_noted(void)
+{
+    g_clear_pointer(&st.noted_set, g_hash_table_destroy);
+    if (st.noted != NULL) {
+        g_array_free(st.noted, TRUE);
+        st.noted = NULL;
+    }
+}
+
+void
+camtrace_ptr_note(const ct_addr *src, const ct_addr *dst)
+{
+    const ct_addr *both[2] = {src, dst};
+
+    if (st.noted == NULL) {
+        st.noted = g_array_new(FALSE, FALSE, sizeof(ct_addr));
+        st.noted_set = g_hash_table_new_full(ct_addr_table_hash, ct_addr_table_equal, g_free, NULL);
+    }
+    for (int i = 0; i < 2; i++) {
+        if (st.noted->len >= MAX_NOTED || !camtrace_ptr_wanted(ct_addr_scope(both[i])) ||
+            g_hash_table_contains(st.noted_set, both[i]))
+            continue;
+        g_array_append_val(st.noted, *both[i]);
+        g_hash_table_add(st.noted_set, g_memdup2(both[i], sizeof(ct_addr)));
+    }
+}
+
+static void
+check_dead(void)
+{
+    if (!st.dead_warned && ct_ptr_resolver_dead(st.resolver)) {
+        st.dead_warned = TRUE;
+        camtrace_warn("reverse DNS: %s did not answer %d questions in a row; PTR names stay "
+                      "empty for the rest of this capture",
+                      st.resolver_servers, CT_PTR_DEAD_AFTER);
+    }
+}
+
+void
+camtrace_ptr_ask(const ct_addr *addr)
+{
+    ct_ptr *ptr;
+
+    if (camtrace_ptr_wanted(ct_addr_scope(addr)) && (ptr = resolver()) != NULL)
+        ct_ptr_request(ptr, addr);
+}
+
+void
+camtrace_ptr_lookup(const ct_addr *const addrs[2], const gboolean wanted[2], gboolean wait,
+                    camtrace_ptr_answer out[2])
+{
+    ct_addr wait_for[2];
+    gboolean asked[2] = {FALSE, FALSE};
+    size_t n = 0;
+    ct_ptr *ptr;
+
+    out[0].state = out[1].state = CT_PTR_UNKNOWN;
+    if (!(wanted[0] || wanted[1]) || !camtrace_ptr_wanted(CT_SCOPE_GLOBAL) ||
+        (ptr = resolver()) == NULL)
+        return;
+    /* The first packet that wants names asks for every noted address. */
+    if (st.noted != NULL) {
+        for (guint i = 0; i < st.noted->len; i++)
+            ct_ptr_request(ptr, &g_array_index(st.noted, ct_addr, i));
+        forget_noted();
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!wanted[i] || !camtrace_ptr_wanted(ct_addr_scope(addrs[i])))
+            continue;
+        asked[i] = TRUE;
+        ct_ptr_request(ptr, addrs[i]);
+        wait_for[n++] = *addrs[i];
+    }
+    if (n > 0 && wait) {
+        /* c-ares gives up on each server after the timeout; allow for two
+         * servers and scheduling before we give up ourselves. */
+        ct_ptr_wait(ptr, wait_for, n, 2 * st.prefs.ptr_timeout_ms + 500);
+        check_dead();
+    }
+    for (int i = 0; i < 2; i++) {
+        if (asked[i])
+            out[i].state = ct_ptr_get(ptr, addrs[i], out[i].name, &out[i].count);
+    }
+}
+
+void
+camtrace_ptr_settle(void)
+{
+    if (st.resolver == NULL || !st.prefs.ptr)
+        return;
+    /* As for one packet (see camtrace_ptr_lookup()): every question has
+     * had its full timeout once this returns. */
+    ct_ptr_wait_all(st.resolver, 2 * st.prefs.ptr_timeout_ms + 500);
+    check_dead();
+}
+
+gboolean
+camtrace_ptr_name(const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1])
+{
+    return st.resolver != NULL && camtrace_ptr_wanted(ct_addr_scope(addr)) &&
+           ct_ptr_get(st.resolver, addr, name, NULL) == CT_PTR_FOUND;
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static void
+state_init(void)
+{
+    /* One cache per capture; a new capture also picks up database files
+     * that were replaced on disk since the last one. */
+    ct_enricher_clear(st.enricher);
+    g_clear_pointer(&st.open_path[CT_GEO_DB_ASN], g_free);
+    g_clear_pointer(&st.open_path[CT_GEO_DB_CITY], g_free);
+    st.databases_dirty = TRUE;
+    if (st.resolver != NULL)
+        ct_ptr_clear(st.resolver);
+    st.found_cursor = 0;
+    st.dead_warned = FALSE;
+    forget_noted();
+    ct_names_clear(st.names);
+}
+
+void
+camtrace_state_prefs_changed(void)
+{
+    st.settings_dirty = TRUE;
+    st.databases_dirty = TRUE;
+    st.resolver_dirty = TRUE;
+}
+
+static void
+state_shutdown(void)
+{
+    if (st.refresh_source != 0) {
+        g_source_remove(st.refresh_source);
+        st.refresh_source = 0;
+    }
+    ct_ptr_free(st.resolver);
+    st.resolver = NULL;
+    forget_noted();
+    g_clear_pointer(&st.resolver_servers, g_free);
+    g_clear_pointer(&st.resolver_message, g_free);
+    ct_enricher_free(st.enricher);
+    st.enricher = NULL;
+    ct_names_free(st.names);
+    st.names = NULL;
+    for (int i = 0; i < 2; i++) {
+        g_clear_pointer(&st.open_path[i], g_free);
+        g_clear_pointer(&st.last_warning[i], g_free);
+    }
+}
+
+void
+camtrace_state_register(void)
+{
+    st.sync = g_strcmp0(g_get_prgname(), "tshark") == 0;
+    st.enricher = ct_enricher_new();
+    st.names = ct_names_new();
+    register_init_routine(state_init);
+    register_shutdown_routine(state_shutdown);
+}

@@ -1,0 +1,119 @@
+/* state.h - what the CamTrace plugin knows and has open: its settings,
+ * its databases, its reverse DNS resolver and the names learned from the
+ * capture.
+ *
+ * The bottom of the plugin's chain: the post-dissector, the flow counter
+ * and the exporters use this, and it uses none of them.  Everything is
+ * settled lazily from the preferences (camtrace_prefs_storage()), the
+ * environment and .env on first use after a change, so `tshark -G` and
+ * captures that never need CamTrace open nothing and warn about nothing.
+ * Wireshark calls the plugin without a context argument, so the state is
+ * one struct of this file.
+ */
+#ifndef CAMTRACE_STATE_H
+#define CAMTRACE_STATE_H
+
+#include <wireshark.h>
+#include <epan/address.h>
+
+#include "ct_addr.h"
+#include "ct_dns.h"
+#include "ct_enrich.h"
+#include "ct_names.h"
+#include "ct_out.h"
+#include "ct_ptr.h"
+#include "ws-compat.h"
+
+/* Values of the preference "enabled". */
+enum { CAMTRACE_ENABLED_AUTO, CAMTRACE_ENABLED_ON, CAMTRACE_ENABLED_OFF };
+
+/* Where the preferences live; the post-dissector registers them. */
+typedef struct {
+    gint enabled;
+    const char *asn_db;
+    const char *city_db;
+    ct_ws_pref_bool ptr;
+    ct_ws_pref_bool ptr_private;
+    const char *dns_servers;
+    guint ptr_timeout_ms;
+    guint ptr_concurrency;
+    const char *home_country;
+    ct_ws_pref_bool names;
+} camtrace_prefs;
+
+camtrace_prefs *camtrace_prefs_storage(void);
+
+/* Register the capture life cycle (a new capture starts from nothing) and
+ * the shutdown.  Call once, from proto_register. */
+void camtrace_state_register(void);
+/* The preferences changed: settle everything again on next use. */
+void camtrace_state_prefs_changed(void);
+
+/* Tell the user: one line "camtrace: MESSAGE" on standard error, the same
+ * in tshark, in the GUI's console and through camtrace-capture.  MESSAGE
+ * says what, then why: "ASN database from environment unusable: PATH:
+ * REASON". */
+void camtrace_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
+
+/* An epan IPv4 or IPv6 address as a ct_addr; FALSE for other types. */
+gboolean camtrace_ct_addr(const address *in, ct_addr *out);
+
+/* Settings. */
+gboolean camtrace_enabled(void);
+gboolean camtrace_names_on(void);
+/* tshark prints each packet once, so it waits for PTR names; the GUI
+ * never waits and redraws when they arrive. */
+gboolean camtrace_waits_for_names(void);
+
+/* The enricher with its databases open, or NULL when enrichment is off.
+ * Hosts it returns are valid until the next call of this function. */
+ct_enricher *camtrace_enricher(void);
+
+/* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
+const char *camtrace_home_country(void);
+/* Whether a packet or flow between a and b (either may be NULL) leaves the
+ * home country: 1 when a global address among them lies in another
+ * country, 0 when every global one with a known country lies at home, -1
+ * when unknown (no home country, no global address with a country). */
+int camtrace_foreign(const ct_host *a, const ct_host *b);
+/* A "foreign" cell: true, false, or absent (-1). */
+void camtrace_out_foreign(ct_out *out, const char *key, int foreign);
+/* The same for people: "yes", "no", or "" when unknown. */
+const char *camtrace_foreign_text(int foreign);
+
+/* Names learned from this capture. */
+ct_names *camtrace_names(void);
+/* A PTR name as the name of its address (source CT_NAME_PTR), with its
+ * registered domain; valid as long as the names of camtrace_names(). */
+ct_name camtrace_ptr_as_name(const char *ptr_name);
+
+/* Reverse DNS. */
+
+/* Is reverse DNS on for an address of this scope (global, or local with
+ * ptr_private)? */
+gboolean camtrace_ptr_wanted(ct_scope scope);
+/* Ask for addr's PTR name now, without waiting, when it is wanted. */
+void camtrace_ptr_ask(const ct_addr *addr);
+/* Remember a packet's addresses for the first packet that wants names
+ * (packets without a tree cannot tell whether names will be shown). */
+void camtrace_ptr_note(const ct_addr *src, const ct_addr *dst);
+
+/* One side's PTR name, as far as it is known. */
+typedef struct {
+    ct_ptr_state state;
+    unsigned count; /* PTR records in the answer */
+    char name[CT_DNS_NAME_MAX + 1];
+} camtrace_ptr_answer;
+
+/* The PTR names of up to two addresses (those with wanted[i]), asked
+ * together; with wait (tshark, not its first pass of -2), waited for up
+ * to the timeout.  Answers of addresses not wanted are CT_PTR_UNKNOWN. */
+void camtrace_ptr_lookup(const ct_addr *const addrs[2], const gboolean wanted[2], gboolean wait,
+                         camtrace_ptr_answer out[2]);
+/* Wait, once and bounded by the timeout, for every name still
+ * outstanding (the exporters, before they write). */
+void camtrace_ptr_settle(void);
+/* addr's PTR name into name, or false when none is known. */
+gboolean camtrace_ptr_name(const ct_addr *addr, char name[CT_DNS_NAME_MAX + 1]);
+
+#endif
