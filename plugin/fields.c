@@ -122,7 +122,8 @@ want(const camtrace_view *view, int hf)
 gboolean
 camtrace_view_of(packet_info *pinfo, proto_tree *tree, camtrace_view *view)
 {
-    gboolean filtered = proto_registrar_get_nth(proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
+    gboolean filtered =
+        proto_registrar_get_nth((guint)proto_camtrace)->ref_type != HF_REF_TYPE_NONE;
 
     check_run();
     view->first_pass = run.two_pass && !pinfo->fd->visited;

@@ -104,7 +104,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     camtrace_fields_add(&view, tree, tvb, enricher, sides,
                         camtrace_view_wants_foreign(&view) ? camtrace_foreign(hosts[0], hosts[1])
                                                            : -1);
-    return tvb_captured_length(tvb);
+    return (int)tvb_captured_length(tvb);
 }
 
 /* Ask epan to build the fields names are learned from in every tree

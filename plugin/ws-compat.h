@@ -156,7 +156,8 @@ ct_ws_dissect_with_taps(epan_dissect_t *edt, wtap *wth, ct_ws_record *r, frame_d
 #if CT_WS_AT_LEAST(4, 6)
     epan_dissect_run_with_taps(edt, wtap_file_type_subtype(wth), &r->rec, fd, NULL);
 #else
-    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&r->buf), fd->cap_len, fd->pkt_len);
+    /* Frame lengths are at most WTAP_MAX_PACKET_SIZE_STANDARD. */
+    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&r->buf), fd->cap_len, (gint)fd->pkt_len);
     epan_dissect_run_with_taps(edt, wtap_file_type_subtype(wth), &r->rec, tvb, fd, NULL);
 #endif
 }
