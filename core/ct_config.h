@@ -63,6 +63,24 @@ char **ct_config_data_dirs(const char *system_datadir);
 char *ct_config_db_path(ct_geo_db kind, const char *pref_value, const char *dotenv_path,
                         const char *const *dirs, ct_source *source);
 
+/* Find the database of kind, as ct_config_db_path() does with dirs from
+ * ct_config_data_dirs(system_datadir), and open it into geo.  On failure
+ * kind is closed and error (CT_ERROR, a ct_status) says what and why in
+ * words for the user: "no ASN database: set HOW_TO_SET, or put one in one
+ * of: DIRS" or "ASN database from environment unusable: PATH: REASON".
+ * *path (newly allocated, may be NULL when nothing was found) and *source
+ * say which file was chosen and where from. */
+bool ct_config_open_db(ct_geo *geo, ct_geo_db kind, const char *pref_value, const char *how_to_set,
+                       const char *system_datadir, char **path, ct_source *source, GError **error);
+
+/* When the open database of kind is older than CT_GEO_STALE_DAYS at now
+ * (seconds since 1970): a message for the user, saying its date and how
+ * to update it (newly allocated); else NULL. */
+char *ct_config_db_stale(const ct_geo *geo, ct_geo_db kind, int64_t now);
+
+/* "ASN" or "City": how messages name a kind of database. */
+const char *ct_config_db_kind_name(ct_geo_db kind);
+
 G_END_DECLS
 
 #endif

@@ -66,6 +66,10 @@ const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS] = {
     "dst_name",
     "dst_name_source",
     "foreign",
+    "src_registered_country_iso",
+    "src_anycast",
+    "dst_registered_country_iso",
+    "dst_anycast",
 };
 const char *const *const ct_out_seed_columns = ct_out_flow_columns;
 

@@ -40,11 +40,12 @@ typedef struct ct_out ct_out;
 #define CT_OUT_SEED_COLUMNS 26
 extern const char *const *const ct_out_seed_columns;
 
-/* The flow export's 40 columns: the seed's 26, then end_ts, duration_s,
+/* The flow export's 44 columns: the seed's 26, then end_ts, duration_s,
  * src_pkts, src_bytes, dst_pkts, dst_bytes, src_scope, dst_scope,
  * community_id, src_name, src_name_source, dst_name, dst_name_source,
- * foreign. */
-#define CT_OUT_FLOW_COLUMNS 40
+ * foreign, src_registered_country_iso, src_anycast,
+ * dst_registered_country_iso, dst_anycast. */
+#define CT_OUT_FLOW_COLUMNS 44
 extern const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS];
 
 /* Write to stream (not closed by ct_out_free). */

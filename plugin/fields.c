@@ -22,15 +22,19 @@
 #include "printed-fields.h"
 
 typedef struct {
-    int summary, scope, name, name_source, domain, ptr, asn, as_org, country_iso, country, region,
-        city, lat, lon, accuracy;
+    int summary, scope, name, name_source, domain, ptr, asn, as_org, country_iso, country,
+        registered_country_iso, anycast, region, city, lat, lon, accuracy;
 } side_fields;
 
-#define CT_MAX_FIELDS 64
+#define CT_MAX_FIELDS 128
 
 static int proto_camtrace = -1;
-static side_fields hf_src = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
-static side_fields hf_dst = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+#define SIDE_UNSET                                                                                 \
+    {                                                                                              \
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1                         \
+    }
+static side_fields hf_src = SIDE_UNSET;
+static side_fields hf_dst = SIDE_UNSET;
 static int hf_name = -1;
 static int hf_domain = -1;
 static int hf_foreign = -1;
@@ -40,6 +44,9 @@ static int hf_as_org = -1;
 static int hf_country_iso = -1;
 static int hf_country = -1;
 static int hf_city = -1;
+static int hf_registered_country_iso = -1;
+static int hf_anycast = -1;
+static int hf_databases = -1;
 
 static gint ett_camtrace = -1;
 static gint ett_side = -1;
@@ -202,6 +209,23 @@ add_uint(const camtrace_view *view, proto_tree *tree, int hf, int alias, tvbuff_
 }
 
 static void
+add_boolean(const camtrace_view *view, proto_tree *tree, int hf, int alias, tvbuff_t *tvb,
+            gboolean value)
+{
+    proto_item *it;
+
+    if (want(view, hf)) {
+        it = proto_tree_add_boolean(tree, hf, tvb, 0, 0, value ? 1u : 0u);
+        proto_item_set_generated(it);
+    }
+    if (alias >= 0 && want(view, alias)) {
+        it = proto_tree_add_boolean(tree, alias, tvb, 0, 0, value ? 1u : 0u);
+        proto_item_set_generated(it);
+        proto_item_set_hidden(it);
+    }
+}
+
+static void
 add_double(const camtrace_view *view, proto_tree *tree, int hf, tvbuff_t *tvb, double value)
 {
     if (want(view, hf))
@@ -245,6 +269,10 @@ add_side(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb, ct_enricher
     add_string(view, st, hf->as_org, hf_as_org, tvb, geo->as_org);
     add_string(view, st, hf->country_iso, hf_country_iso, tvb, geo->country_iso);
     add_string(view, st, hf->country, hf_country, tvb, geo->country);
+    add_string(view, st, hf->registered_country_iso, hf_registered_country_iso, tvb,
+               geo->registered_country_iso);
+    if (geo->anycast)
+        add_boolean(view, st, hf->anycast, hf_anycast, tvb, TRUE);
     add_string(view, st, hf->region, -1, tvb, geo->region);
     add_string(view, st, hf->city, hf_city, tvb, geo->city);
     if (geo->has_location) {
@@ -264,6 +292,9 @@ camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
 
     proto_item_set_generated(ti);
     ct_tree = proto_item_add_subtree(ti, ett_camtrace);
+    if (want(view, hf_databases))
+        proto_item_set_generated(
+            proto_tree_add_string(ct_tree, hf_databases, tvb, 0, 0, camtrace_databases_text()));
     add_side(view, ct_tree, tvb, enricher, &hf_src, &sides[0]);
     add_side(view, ct_tree, tvb, enricher, &hf_dst, &sides[1]);
     if (foreign >= 0 && want(view, hf_foreign))
@@ -343,10 +374,18 @@ fields_shutdown(void)
         BASE_NONE, NULL, 0x0, "Organization of the " word " autonomous system",     \
         HFILL } },                                                                    \
     { &var.country_iso, { Side " country code", "camtrace." side ".country_iso",     \
-        FT_STRING, BASE_NONE, NULL, 0x0,                                              \
-        "ISO 3166-1 alpha-2 country code of the " word " address", HFILL } },        \
+        FT_STRING, BASE_NONE, NULL, 0x0, "ISO 3166-1 alpha-2 code of the country "   \
+        "where the " word " address is located", HFILL } },                          \
     { &var.country, { Side " country", "camtrace." side ".country", FT_STRING,       \
-        BASE_NONE, NULL, 0x0, "Country of the " word " address (English)", HFILL } },\
+        BASE_NONE, NULL, 0x0, "Country where the " word " address is located "       \
+        "(English)", HFILL } },                                                       \
+    { &var.registered_country_iso, { Side " registered country code",                 \
+        "camtrace." side ".registered_country_iso", FT_STRING, BASE_NONE, NULL, 0x0,  \
+        "ISO 3166-1 alpha-2 code of the country where the " word " address's block " \
+        "is registered: not where the address is", HFILL } },                        \
+    { &var.anycast, { Side " anycast", "camtrace." side ".anycast", FT_BOOLEAN,       \
+        BASE_NONE, NULL, 0x0, "The database marks the " word " address's network "   \
+        "anycast: it is served from many places", HFILL } },                          \
     { &var.region, { Side " region", "camtrace." side ".region", FT_STRING,          \
         BASE_NONE, NULL, 0x0,                                                         \
         "Most specific subdivision of the " word " address (English)", HFILL } },    \
@@ -396,6 +435,15 @@ camtrace_fields_register(int proto)
         {&hf_city,
          {"City", "camtrace.city", FT_STRING, BASE_NONE, NULL, 0x0,
           "City of the source or destination address", HFILL}},
+        {&hf_registered_country_iso,
+         {"Registered country code", "camtrace.registered_country_iso", FT_STRING, BASE_NONE, NULL,
+          0x0, "Country where the source or destination address's block is registered", HFILL}},
+        {&hf_anycast,
+         {"Anycast", "camtrace.anycast", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+          "The source or destination address is anycast", HFILL}},
+        {&hf_databases,
+         {"Databases", "camtrace.databases", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The databases that answered: their type and build date", HFILL}},
     };
     static gint *ett[] = {&ett_camtrace, &ett_side};
 

@@ -107,6 +107,19 @@ write_name(ct_out *out, const char *key, const char *source_key, const ct_name *
     ct_out_string(out, source_key, ct_name_source_label(name->source));
 }
 
+/* Where an end's block is registered, and whether it is anycast (true,
+ * or absent: databases mark only anycast networks). */
+static void
+write_registration(ct_out *out, const char *country_key, const char *anycast_key,
+                   const ct_host *host)
+{
+    ct_out_string(out, country_key, host ? host->geo.registered_country_iso : NULL);
+    if (host != NULL && host->geo.anycast)
+        ct_out_number(out, anycast_key, "true", 4);
+    else
+        ct_out_null(out, anycast_key);
+}
+
 static void
 write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *counter, guint64 index,
            const ct_flow *f)
@@ -162,6 +175,8 @@ write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *coun
     write_name(out, "src_name", "src_name_source", &names.name[0]);
     write_name(out, "dst_name", "dst_name_source", &names.name[1]);
     camtrace_out_foreign(out, "foreign", camtrace_foreign(src, dst));
+    write_registration(out, "src_registered_country_iso", "src_anycast", src);
+    write_registration(out, "dst_registered_country_iso", "dst_anycast", dst);
     ct_out_end(out);
 }
 

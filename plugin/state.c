@@ -33,6 +33,9 @@
 #define MAX_NOTED (256u * 1024)
 /* How often the GUI looks for new names. */
 #define REFRESH_MS 250
+/* How often the files of the databases in use are checked for
+ * replacement. */
+#define RELOAD_CHECK_US (2 * G_USEC_PER_SEC)
 
 static struct {
     camtrace_prefs prefs;
@@ -45,8 +48,9 @@ static struct {
     /* The databases, behind the enricher's cache. */
     gboolean databases_dirty;
     ct_enricher *enricher;
-    char *open_path[2];    /* per ct_geo_db */
     char *last_warning[2]; /* per ct_geo_db: not repeated */
+    gint64 next_reload_check;
+    char *databases_text; /* camtrace_databases_text(), NULL when to be made */
 
     ct_names *names;
 
@@ -242,41 +246,94 @@ warn_once(ct_geo_db kind, const char *message)
 static void
 open_database(ct_geo_db kind, const char *pref_value)
 {
-    static const char *const kind_name[] = {"ASN", "City"};
-    static const char *const variable[] = {"MAXMIND_ASN_DB", "MAXMIND_CITY_DB"};
-    static const char *const pref_name[] = {"camtrace.asn_db", "camtrace.city_db"};
-    char **dirs = ct_config_data_dirs(CAMTRACE_DATADIR);
+    static const char *const how_to_set[] = {"the preference camtrace.asn_db or MAXMIND_ASN_DB",
+                                             "the preference camtrace.city_db or MAXMIND_CITY_DB"};
     ct_geo *geo = ct_enricher_geo(st.enricher);
     ct_source source;
-    char *path = ct_config_db_path(kind, pref_value, NULL, (const char *const *)dirs, &source);
     GError *error = NULL;
+    char *path = NULL, *stale;
 
-    if (path == NULL) {
-        char *searched = g_strjoinv(", ", dirs);
-        char *msg = g_strdup_printf("no %s database: set the preference %s or %s, or put one "
-                                    "in one of: %s",
-                                    kind_name[kind], pref_name[kind], variable[kind], searched);
-        ct_geo_close(geo, kind);
-        g_clear_pointer(&st.open_path[kind], g_free);
-        warn_once(kind, msg);
-        g_free(msg);
-        g_free(searched);
-    } else if (g_strcmp0(path, st.open_path[kind]) == 0 && ct_geo_is_open(geo, kind)) {
-        /* Same file: keep the mapping and the cache. */
-    } else if (ct_geo_open(geo, kind, path, &error)) {
-        g_free(st.open_path[kind]);
-        st.open_path[kind] = g_strdup(path);
+    if (ct_config_open_db(geo, kind, pref_value, how_to_set[kind], CAMTRACE_DATADIR, &path, &source,
+                          &error)) {
         g_clear_pointer(&st.last_warning[kind], g_free);
+        if ((stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC)) != NULL) {
+            warn_once(kind, stale);
+            g_free(stale);
+        }
     } else {
-        char *msg = g_strdup_printf("%s database from %s unusable: %s", kind_name[kind],
-                                    ct_source_name(source), error->message);
-        g_clear_pointer(&st.open_path[kind], g_free);
+        warn_once(kind, error->message);
+        g_error_free(error);
+    }
+    g_free(path);
+}
+
+/* A database file in use replaced on disk (geoipupdate renames a new one
+ * over it): the new data for the packets that follow, the old cache
+ * dropped; a broken replacement keeps the old data, said once.  Checked
+ * at most every RELOAD_CHECK_US, never per packet. */
+static void
+check_replaced(void)
+{
+    ct_geo *geo = ct_enricher_geo(st.enricher);
+    gint64 now = g_get_monotonic_time();
+    gboolean reloaded = FALSE;
+
+    if (now < st.next_reload_check)
+        return;
+    st.next_reload_check = now + RELOAD_CHECK_US;
+    for (int kind = 0; kind < 2; kind++) {
+        GError *error = NULL;
+        char *msg, *stale;
+
+        if (!ct_geo_is_open(geo, kind) || !ct_geo_changed(geo, kind))
+            continue;
+        if (ct_geo_reload(geo, kind, &error)) {
+            reloaded = TRUE;
+            g_clear_pointer(&st.last_warning[kind], g_free);
+            stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC);
+            if (stale != NULL)
+                warn_once(kind, stale);
+            g_free(stale);
+            continue;
+        }
+        msg = g_strdup_printf("%s database replaced by an unusable file: %s; the one opened "
+                              "before stays in use",
+                              ct_config_db_kind_name(kind), error->message);
         warn_once(kind, msg);
         g_free(msg);
         g_error_free(error);
     }
-    g_free(path);
-    g_strfreev(dirs);
+    if (reloaded) {
+        ct_enricher_clear(st.enricher);
+        g_clear_pointer(&st.databases_text, g_free);
+    }
+}
+
+const char *
+camtrace_databases_text(void)
+{
+    ct_geo *geo;
+    GString *text;
+
+    if (camtrace_enricher() == NULL)
+        return "none (enrichment is off)";
+    if (st.databases_text != NULL)
+        return st.databases_text;
+    geo = ct_enricher_geo(st.enricher);
+    text = g_string_new(NULL);
+    for (int kind = 0; kind < 2; kind++) {
+        ct_geo_source src;
+        g_string_append_printf(text, "%s%s ", kind ? ", " : "", ct_config_db_kind_name(kind));
+        if (ct_geo_source_info(geo, kind, &src)) {
+            char *what = ct_geo_source_text(&src);
+            g_string_append(text, what);
+            g_free(what);
+        } else {
+            g_string_append(text, "none");
+        }
+    }
+    st.databases_text = g_string_free(text, FALSE);
+    return st.databases_text;
 }
 
 ct_enricher *
@@ -289,6 +346,10 @@ camtrace_enricher(void)
         open_database(CT_GEO_DB_ASN, st.prefs.asn_db);
         open_database(CT_GEO_DB_CITY, st.prefs.city_db);
         ct_enricher_clear(st.enricher);
+        g_clear_pointer(&st.databases_text, g_free);
+        st.next_reload_check = g_get_monotonic_time() + RELOAD_CHECK_US;
+    } else {
+        check_replaced();
     }
     ct_enricher_trim(st.enricher, MAX_HOSTS);
     return st.enricher;
@@ -520,8 +581,6 @@ state_init(void)
     /* One cache per capture; a new capture also picks up database files
      * that were replaced on disk since the last one. */
     ct_enricher_clear(st.enricher);
-    g_clear_pointer(&st.open_path[CT_GEO_DB_ASN], g_free);
-    g_clear_pointer(&st.open_path[CT_GEO_DB_CITY], g_free);
     st.databases_dirty = TRUE;
     if (st.resolver != NULL)
         ct_ptr_clear(st.resolver);
@@ -555,10 +614,9 @@ state_shutdown(void)
     st.enricher = NULL;
     ct_names_free(st.names);
     st.names = NULL;
-    for (int i = 0; i < 2; i++) {
-        g_clear_pointer(&st.open_path[i], g_free);
+    for (int i = 0; i < 2; i++)
         g_clear_pointer(&st.last_warning[i], g_free);
-    }
+    g_clear_pointer(&st.databases_text, g_free);
 }
 
 void

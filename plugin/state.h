@@ -69,6 +69,11 @@ gboolean camtrace_waits_for_names(void);
  * Hosts it returns are valid until the next call of this function. */
 ct_enricher *camtrace_enricher(void);
 
+/* The databases in use, as the user should see them: "ASN GeoLite2-ASN
+ * built 2026-03-10, City GeoLite2-City built 2026-03-10", with "none"
+ * for a kind that is not open.  Valid until the databases change. */
+const char *camtrace_databases_text(void);
+
 /* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
 const char *camtrace_home_country(void);
 /* Whether a packet or flow between a and b (either may be NULL) leaves the

@@ -95,14 +95,14 @@ done_block() {
         "$1" "$2/flows.jsonl" "$2/enriched.csv"
 }
 
-# Strict RFC 4180 reading, 40 cells in every row, the export's header.
+# Strict RFC 4180 reading, 44 cells in every row, the export's header.
 check_csv() {
-    python3 - "$1" <<'EOF' || ct_fail "$1 is not strict CSV with 40 columns"
+    python3 - "$1" <<'EOF' || ct_fail "$1 is not strict CSV with 44 columns"
 import csv, sys
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     rows = list(csv.reader(f, strict=True))
-assert rows and rows[0][0] == "ts" and rows[0][-1] == "foreign", rows[:1]
-assert all(len(r) == 40 for r in rows), [len(r) for r in rows]
+assert rows and rows[0][0] == "ts" and rows[0][-1] == "dst_anycast", rows[:1]
+assert all(len(r) == 44 for r in rows), [len(r) for r in rows]
 EOF
 }
 

@@ -3,6 +3,14 @@
 # and the CamTrace profile in the real tshark (see sandbox.sh).
 . "$(dirname "$0")/sandbox.sh"
 
+# column_of NAME: the cells of the CSV column NAME of the export on stdin.
+column_of() {
+    python3 -c 'import csv, sys
+rows = csv.DictReader(sys.stdin)
+for r in rows:
+    print(r[sys.argv[1]])' "$1"
+}
+
 SAMPLE=sample.pcap
 
 with_dbs() {
@@ -17,7 +25,7 @@ case_flows() {
     ct_check_baseline flows "$csv"
     ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows,jsonl >"$jsonl"
     ct_check_baseline flows-jsonl "$jsonl"
-    ct_check_strict "$csv" "$jsonl" 40
+    ct_check_strict "$csv" "$jsonl" 44
     # Two passes count the same flows.
     ct_tshark -- -2 -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows >"$CT_SANDBOX/two.csv"
     diff -u "$csv" "$CT_SANDBOX/two.csv" || ct_fail "-2 exports other flows"
@@ -81,8 +89,10 @@ case_flows_communityid() {
     ct_tshark -- -r "$SAMPLE" --enable-protocol communityid -T fields -e "$field" |
         sort -u >"$ws"
     [ "$(wc -l <"$ws")" -gt 20 ] || ct_fail "Wireshark printed no Community IDs"
-    missing=$(ct_tshark -- -q -r "$SAMPLE" -o camtrace.enabled:FALSE -z camtrace,flows |
-        tr -d '\r' | awk -F, 'NR > 1 { print $NF }' | grep -vxF -f "$ws" || true)
+    ct_tshark -- -q -r "$SAMPLE" -o camtrace.enabled:FALSE -z camtrace,flows | tr -d '\r' |
+        column_of community_id >"$CT_SANDBOX/ours.txt"
+    [ "$(grep -c . "$CT_SANDBOX/ours.txt")" -gt 20 ] || ct_fail "the export has no Community IDs"
+    missing=$(grep -vxF -f "$ws" "$CT_SANDBOX/ours.txt" || true)
     expect_eq "Community IDs unknown to Wireshark" "$missing" ""
 }
 
@@ -128,7 +138,7 @@ case_flows_ptr() {
     ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -o camtrace.ptr:TRUE \
         -o "camtrace.dns_servers:127.0.0.1:$CT_DNS_PORT" -z camtrace,flows,jsonl \
         >"$CT_SANDBOX/flows-ptr.jsonl"
-    ct_check_strict "$out" "$CT_SANDBOX/flows-ptr.jsonl" 40
+    ct_check_strict "$out" "$CT_SANDBOX/flows-ptr.jsonl" 44
     # The name chosen by the owner of 2a02:8108:1:2::50 is text, not a formula.
     grep -q "^[^,]*,udp,2a02:8108:1:2::50,43565,.*,\"'=HYPERLINK(\"\"http://evil.example\"\")" \
         "$out" || ct_fail "hostile PTR name not neutralized"
@@ -162,7 +172,8 @@ case_flows_table() {
     a=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flowtable |
         awk -F' [|]' '/^[0-9][0-9][0-9][0-9]-/ { gsub(/ /, "", $21); print $21 }')
     b=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows |
-        tr -d '\r' | awk -F, 'NR > 1 { print $NF == "true" ? "yes" : $NF == "false" ? "no" : "" }')
+        tr -d '\r' | column_of foreign |
+        awk '{ print $0 == "true" ? "yes" : $0 == "false" ? "no" : "" }')
     expect_eq "Abroad against the export's foreign" "$a" "$b"
     [ "$(echo "$a" | grep -c '^yes$')" -gt 0 ] && [ "$(echo "$a" | grep -c '^no$')" -gt 0 ] ||
         ct_fail "the sample has flows abroad and at home: $a"

@@ -209,7 +209,7 @@ case_names_flows() {
     ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$CAPTURE" $(with_dbs) -z camtrace,flows >"$csv"
     ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$CAPTURE" $(with_dbs) \
         -z camtrace,flows,jsonl >"$jsonl"
-    ct_check_strict "$csv" "$jsonl" 40
+    ct_check_strict "$csv" "$jsonl" 44
     # One line per flow: dst port, names and foreign, from JSON Lines.
     python3 - "$jsonl" >"$CT_SANDBOX/names.txt" <<'PY'
 import json, sys
