@@ -45,6 +45,9 @@ typedef struct {
     GArray *services;  /* guint32: see service_of() */
     guint32 asn;
     char *as_org, *country_iso, *country;
+    char *registered_country_iso; /* where the block is registered */
+    gboolean anycast;
+    gboolean global; /* a global address: its country matters */
     int foreign;
     guint64 flows, bytes_sent, bytes_received, pkts_sent, pkts_received;
     gint64 first_sec, last_sec;
@@ -66,7 +69,8 @@ static const char *const columns[] = {
     "device",    "device_mac",    "destination", "name_source", "domain",
     "addresses", "services",      "asn",         "as_org",      "country_iso",
     "country",   "foreign",       "flows",       "bytes_sent",  "bytes_received",
-    "pkts_sent", "pkts_received", "first_seen",  "last_seen",
+    "pkts_sent", "pkts_received", "first_seen",  "last_seen",   "registered_country_iso",
+    "anycast",
 };
 
 static void
@@ -79,6 +83,7 @@ destination_free(gpointer p)
     g_free(d->as_org);
     g_free(d->country_iso);
     g_free(d->country);
+    g_free(d->registered_country_iso);
     g_array_free(d->addresses, TRUE);
     g_array_free(d->services, TRUE);
     g_free(d);
@@ -161,8 +166,11 @@ find_destination(device *dev, const ct_name *name, const ct_addr *peer, const ct
         d->as_org = g_strdup(geo->as_org);
         d->country_iso = g_strdup(geo->country_iso);
         d->country = g_strdup(geo->country);
+        d->registered_country_iso = g_strdup(geo->registered_country_iso);
+        d->anycast = geo->anycast;
     }
     d->foreign = camtrace_foreign(host, NULL);
+    d->global = camtrace_any_global(host, NULL);
     g_ptr_array_add(dev->destinations, d);
     g_hash_table_insert(dev->by_key, key, d);
     return d;
@@ -315,6 +323,11 @@ write_records(const GPtrArray *devices, report_format format)
             ct_out_uint(out, "pkts_received", d->pkts_received);
             ct_out_timestamp(out, "first_seen", d->first_sec, d->first_usec);
             ct_out_timestamp(out, "last_seen", d->last_sec, d->last_usec);
+            ct_out_string(out, "registered_country_iso", d->registered_country_iso);
+            if (d->anycast)
+                ct_out_number(out, "anycast", "true", 4);
+            else
+                ct_out_null(out, "anycast");
             ct_out_end(out);
             g_free(addresses);
             g_free(services);
@@ -417,6 +430,29 @@ put_row(GString *s, char *const cells[T_COLS], const glong widths[T_COLS])
     g_string_append_c(s, '\n');
 }
 
+/* The located country; then, in parentheses, where the block is
+ * registered when that is another country, and anycast: "DE",
+ * "NL (reg. US)", "(reg. US, anycast)". */
+static char *
+country_text(const destination *d)
+{
+    GString *s = g_string_new(d->country_iso);
+    gboolean other = d->registered_country_iso != NULL &&
+                     g_strcmp0(d->registered_country_iso, d->country_iso) != 0;
+
+    if (other || d->anycast) {
+        if (s->len > 0)
+            g_string_append_c(s, ' ');
+        g_string_append_c(s, '(');
+        if (other)
+            g_string_append_printf(s, "reg. %s", d->registered_country_iso);
+        if (d->anycast)
+            g_string_append_printf(s, "%sanycast", other ? ", " : "");
+        g_string_append_c(s, ')');
+    }
+    return g_string_free(s, FALSE);
+}
+
 static void
 write_device_text(GString *s, const device *dev, const char *home, time_style style)
 {
@@ -426,12 +462,15 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
     char *sent = size_text(dev->bytes_sent), *received = size_text(dev->bytes_received);
     char *first = time_text(dev->first_sec, dev->first_usec, style);
     char *last = time_text(dev->last_sec, dev->last_usec, style);
-    guint abroad = 0;
+    guint abroad = 0, unknown = 0; /* global destinations without a located country */
 
     ct_addr_format(&dev->addr, addr);
     mac_text(dev, mac);
-    for (guint j = 0; j < dev->destinations->len; j++)
-        abroad += ((const destination *)g_ptr_array_index(dev->destinations, j))->foreign == 1;
+    for (guint j = 0; j < dev->destinations->len; j++) {
+        const destination *d = g_ptr_array_index(dev->destinations, j);
+        abroad += d->foreign == 1;
+        unknown += d->foreign < 0 && d->global;
+    }
     g_string_append_printf(s, "\n%s%s%s%s\n", addr, dev->has_mac ? " (MAC " : "",
                            dev->has_mac ? mac : "", dev->has_mac ? ")" : "");
     g_string_append_printf(s, "  %" G_GUINT64_FORMAT " flow%s to %u destination%s", dev->flows,
@@ -439,6 +478,8 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
                            dev->destinations->len == 1 ? "" : "s");
     if (home != NULL)
         g_string_append_printf(s, ", %u outside %s", abroad, home);
+    if (home != NULL && unknown > 0)
+        g_string_append_printf(s, ", %u where unknown", unknown);
     g_string_append_printf(s, "; sent %s, received %s; %s to %s\n\n", sent, received, first, last);
     g_free(sent);
     g_free(received);
@@ -457,8 +498,8 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
         cells[T_DOMAIN] = g_strdup(d->domain ? d->domain : "");
         cells[T_ORG] = d->asn ? g_strdup_printf("%s (AS%u)", d->as_org ? d->as_org : "?", d->asn)
                               : g_strdup("");
-        cells[T_COUNTRY] = g_strdup(d->country_iso ? d->country_iso : "");
-        cells[T_FOREIGN] = g_strdup(camtrace_foreign_text(d->foreign));
+        cells[T_COUNTRY] = country_text(d);
+        cells[T_FOREIGN] = g_strdup(camtrace_foreign_text(d->foreign, d->global));
         cells[T_FLOWS] = g_strdup_printf("%" G_GUINT64_FORMAT, d->flows);
         cells[T_SENT] = size_text(d->bytes_sent);
         cells[T_RECEIVED] = size_text(d->bytes_received);
@@ -481,6 +522,7 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
 static void
 write_text(const GPtrArray *devices)
 {
+    const char *databases = camtrace_databases_text();
     const char *home = camtrace_home_country();
     GString *s = g_string_new(NULL);
     gint64 first = G_MAXINT64, last = G_MININT64;
@@ -506,6 +548,8 @@ write_text(const GPtrArray *devices)
     else
         g_string_append(s, "; no home country set (camtrace.home_country)");
     g_string_append_c(s, '\n');
+    if (databases != NULL)
+        g_string_append_printf(s, "Databases: %s\n", databases);
     if (devices->len > 0) {
         from = time_text(first, 0, SHOW_DATES);
         to = time_text(last, 0, SHOW_DATES);

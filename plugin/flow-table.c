@@ -159,7 +159,8 @@ set_ends(stat_tap_table *table, guint row, const ct_flow *f)
     set_port(table, row, COL_DST_PORT, f, f->dport);
     set_string(table, row, COL_SRC_ORG, src ? src->geo.as_org : NULL);
     set_string(table, row, COL_SRC_COUNTRY, src ? src->geo.country_iso : NULL);
-    set_string(table, row, COL_FOREIGN, camtrace_foreign_text(camtrace_foreign(src, dst)));
+    set_string(table, row, COL_FOREIGN,
+               camtrace_foreign_text(camtrace_foreign(src, dst), camtrace_any_global(src, dst)));
     if (dst != NULL && dst->geo.asn != 0) {
         g_snprintf(text, sizeof text, "%u", dst->geo.asn);
         set_string(table, row, COL_DST_ASN, text);

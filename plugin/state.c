@@ -224,9 +224,17 @@ camtrace_out_foreign(ct_out *out, const char *key, int foreign)
 }
 
 const char *
-camtrace_foreign_text(int foreign)
+camtrace_foreign_text(int foreign, gboolean any_global)
 {
-    return foreign < 0 ? "" : foreign ? "yes" : "no";
+    if (foreign >= 0)
+        return foreign ? "yes" : "no";
+    return any_global && camtrace_home_country() != NULL ? "unknown" : "";
+}
+
+gboolean
+camtrace_any_global(const ct_host *a, const ct_host *b)
+{
+    return (a != NULL && a->scope == CT_SCOPE_GLOBAL) || (b != NULL && b->scope == CT_SCOPE_GLOBAL);
 }
 
 /* ---- databases --------------------------------------------------------- */

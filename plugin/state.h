@@ -83,8 +83,11 @@ const char *camtrace_home_country(void);
 int camtrace_foreign(const ct_host *a, const ct_host *b);
 /* A "foreign" cell: true, false, or absent (-1). */
 void camtrace_out_foreign(ct_out *out, const char *key, int foreign);
-/* The same for people: "yes", "no", or "" when unknown. */
-const char *camtrace_foreign_text(int foreign);
+/* The same for people: "yes", "no"; "unknown" when a home country is set
+ * and an end is global but has no located country; else "". */
+const char *camtrace_foreign_text(int foreign, gboolean any_global);
+/* Whether a or b (either may be NULL) is a global address. */
+gboolean camtrace_any_global(const ct_host *a, const ct_host *b);
 
 /* Names learned from this capture. */
 ct_names *camtrace_names(void);

@@ -168,13 +168,17 @@ case_flows_table() {
         awk -F, -v OFS=, 'NR > 1 { print $1, $2, $3, $4, $5, $6, $29, $30, $31, $32 }')
     [ -n "$a" ] || ct_fail "the table has no rows"
     expect_eq "table rows against the export" "$a" "$b"
-    # Abroad: the export's foreign column, for people.
+    # Abroad: the export's foreign column, for people; "unknown" where it
+    # is absent although an end is global (no located country).
     a=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flowtable |
         awk -F' [|]' '/^[0-9][0-9][0-9][0-9]-/ { gsub(/ /, "", $21); print $21 }')
     b=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows |
-        tr -d '\r' | column_of foreign |
-        awk '{ print $0 == "true" ? "yes" : $0 == "false" ? "no" : "" }')
+        tr -d '\r' | python3 -c 'import csv, sys
+for r in csv.DictReader(sys.stdin):
+    glob = "global" in (r["src_scope"], r["dst_scope"])
+    print({"true": "yes", "false": "no"}.get(r["foreign"], "unknown" if glob else ""))')
     expect_eq "Abroad against the export's foreign" "$a" "$b"
+    echo "$a" | grep -qx unknown || ct_fail "no flow of the sample is Abroad unknown"
     [ "$(echo "$a" | grep -c '^yes$')" -gt 0 ] && [ "$(echo "$a" | grep -c '^no$')" -gt 0 ] ||
         ct_fail "the sample has flows abroad and at home: $a"
     # A filter selects the packets counted.
