@@ -167,7 +167,7 @@ print_help(void)
            "Each run makes DIR/YYYYmmdd-HHMMSS/ (local time; -2, -3, ... if it exists) with:\n"
            "  capture.pcapng   the capture (not with --pcap)\n"
            "  flows.jsonl      tshark -q -r CAPTURE -z camtrace,flows,jsonl\n"
-           "  enriched.csv     the same flows as CSV, the 35 columns of\n"
+           "  enriched.csv     the same flows as CSV, the 44 columns of\n"
            "                   tshark -z camtrace,flows (RFC 4180)\n"
            "\n"
            "Programs: dumpcap and tshark from PATH, or the command lines in\n"
@@ -1023,6 +1023,28 @@ print_tshark_errors(const char *err)
               "is older than " PROG ".  Install the new one: cmake --install build.");
 }
 
+/* The databases the plugin answered from, as its camtrace.databases field
+ * says on the capture's first IP packet ("ASN GeoLite2-ASN built ..., City
+ * ..."); NULL when tshark does not say (no IP packet). */
+static char *
+databases_used(const program *tshark, const char *pcap)
+{
+    const char *args[] = {"-r", pcap,     "-Y", "camtrace.databases", "-c", "1",
+                          "-T", "fields", "-e", "camtrace.databases", NULL};
+    char *out = NULL, *err = NULL, *text = NULL;
+    int status = 0;
+
+    if (run_collect(tshark, args, false, &out, &err, &status, NULL) && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0) {
+        g_strstrip(out);
+        if (*out != '\0')
+            text = g_strdup(out);
+    }
+    g_free(out);
+    g_free(err);
+    return text;
+}
+
 /* flows.jsonl from one tshark run: its standard output, as is. */
 static bool
 export_flows(const program *tshark, const char *pcap, const char *jsonl)
@@ -1262,7 +1284,7 @@ main(int argc, char **argv)
     options opt;
     program tshark = {"tshark", "CAMTRACE_TSHARK", "tshark", NULL};
     program dumpcap = {"dumpcap", "CAMTRACE_DUMPCAP", "wireshark-common", NULL};
-    char *iface = NULL, *dir = NULL, *pcap = NULL, *jsonl = NULL, *csv = NULL;
+    char *iface = NULL, *dir = NULL, *pcap = NULL, *jsonl = NULL, *csv = NULL, *databases = NULL;
     int status = parse_options(argc, argv, &opt);
 
     if (status >= 0)
@@ -1295,11 +1317,13 @@ main(int argc, char **argv)
     if (!export_flows(&tshark, pcap, jsonl) || !write_csv(jsonl, csv))
         goto done;
 
+    databases = databases_used(&tshark, pcap);
     printf("[+] Done!\n"
            "    PCAP:   %s\n"
            "    JSONL:  %s\n"
-           "    CSV:    %s\n",
-           pcap, jsonl, csv);
+           "    CSV:    %s\n"
+           "    Databases: %s\n",
+           pcap, jsonl, csv, databases ? databases : "(tshark did not say: no IP packet)");
     status = fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_RUNTIME;
 done:
     /* A failed run leaves nothing behind but what it kept (a capture). */
@@ -1314,5 +1338,6 @@ done:
     g_free(pcap);
     g_free(jsonl);
     g_free(csv);
+    g_free(databases);
     return status;
 }

@@ -244,6 +244,8 @@ print_help(void)
 }
 
 /* Returns -1 to go on, else the exit status. */
+static int print_version(void);
+
 static int
 parse_options(int argc, char **argv, options *opt)
 {
@@ -316,8 +318,7 @@ parse_options(int argc, char **argv, options *opt)
             print_help();
             return EXIT_SUCCESS;
         case OPT_VERSION:
-            printf("camtrace %s\n", CAMTRACE_VERSION);
-            return EXIT_SUCCESS;
+            return print_version();
         case ':':
             fprintf(stderr, "camtrace: option '%s' needs an argument\n", argv[optind - 1]);
             usage_hint();
@@ -355,30 +356,47 @@ enrichment_wanted(const options *opt)
 }
 
 /* Open one database, or say once, naming the file and the reason, why its
- * columns will stay empty. */
+ * columns will stay empty; and say when it is old. */
 static void
 open_database(ct_geo *geo, ct_geo_db kind)
 {
-    static const char *const kind_name[] = {"ASN", "City"};
     static const char *const variable[] = {"MAXMIND_ASN_DB", "MAXMIND_CITY_DB"};
     static const char *const columns[] = {"AS", "location"};
-    char **dirs = ct_config_data_dirs(CAMTRACE_DATADIR);
     ct_source source;
-    char *path = ct_config_db_path(kind, NULL, NULL, (const char *const *)dirs, &source);
+    char *path = NULL, *stale;
     GError *error = NULL;
 
-    if (path == NULL) {
-        char *searched = g_strjoinv(", ", dirs);
-        warn("no %s database: set %s or put one in one of: %s; the %s columns stay empty",
-             kind_name[kind], variable[kind], searched, columns[kind]);
-        g_free(searched);
-    } else if (!ct_geo_open(geo, kind, path, &error)) {
-        warn("%s database from %s unusable: %s; the %s columns stay empty", kind_name[kind],
-             ct_source_name(source), error->message, columns[kind]);
+    if (!ct_config_open_db(geo, kind, NULL, variable[kind], CAMTRACE_DATADIR, &path, &source,
+                           &error)) {
+        warn("%s; the %s columns stay empty", error->message, columns[kind]);
         g_error_free(error);
+    } else if ((stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC))) {
+        warn("%s", stale);
+        g_free(stale);
     }
     g_free(path);
-    g_strfreev(dirs);
+}
+
+/* --version: the version, and the databases a run would use. */
+static int
+print_version(void)
+{
+    ct_geo *geo = ct_geo_new();
+    char *databases;
+
+    for (int kind = 0; kind < 2; kind++) {
+        char *path = NULL;
+        ct_source source;
+        /* A database that does not open shows as "none". */
+        (void)ct_config_open_db(geo, (ct_geo_db)kind, NULL, "", CAMTRACE_DATADIR, &path, &source,
+                                NULL);
+        g_free(path);
+    }
+    databases = ct_config_databases_text(geo);
+    printf("camtrace %s\ndatabases: %s\n", CAMTRACE_VERSION, databases);
+    g_free(databases);
+    ct_geo_free(geo);
+    return EXIT_SUCCESS;
 }
 
 static void
@@ -1122,8 +1140,14 @@ main(int argc, char **argv)
     }
     fprintf(stderr,
             "camtrace: %" G_GUINT64_FORMAT " %s read, %" G_GUINT64_FORMAT
-            " written, %" G_GUINT64_FORMAT " rejected\n",
+            " written, %" G_GUINT64_FORMAT " rejected",
             c.read, c.read == 1 ? "record" : "records", c.written, c.rejected);
+    if (c.enricher != NULL) {
+        char *databases = ct_config_databases_text(ct_enricher_geo(c.enricher));
+        fprintf(stderr, "; databases: %s", databases);
+        g_free(databases);
+    }
+    fputc('\n', stderr);
 
     if (!read_ok || !write_ok)
         status = EXIT_USAGE;

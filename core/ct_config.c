@@ -257,6 +257,26 @@ ct_config_open_db(ct_geo *geo, ct_geo_db kind, const char *pref_value, const cha
 }
 
 char *
+ct_config_databases_text(const ct_geo *geo)
+{
+    GString *text = g_string_new(NULL);
+
+    for (int kind = 0; kind < 2; kind++) {
+        ct_geo_source src;
+        g_string_append_printf(text, "%s%s ", kind ? ", " : "",
+                               ct_config_db_kind_name((ct_geo_db)kind));
+        if (ct_geo_source_info(geo, (ct_geo_db)kind, &src)) {
+            char *what = ct_geo_source_text(&src);
+            g_string_append(text, what);
+            g_free(what);
+        } else {
+            g_string_append(text, "none");
+        }
+    }
+    return g_string_free(text, FALSE);
+}
+
+char *
 ct_config_db_stale(const ct_geo *geo, ct_geo_db kind, int64_t now)
 {
     ct_geo_source src;

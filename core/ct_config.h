@@ -78,6 +78,10 @@ bool ct_config_open_db(ct_geo *geo, ct_geo_db kind, const char *pref_value, cons
  * to update it (newly allocated); else NULL. */
 char *ct_config_db_stale(const ct_geo *geo, ct_geo_db kind, int64_t now);
 
+/* What geo answers from, for people: "ASN GeoLite2-ASN built 2026-03-10,
+ * City none" (newly allocated). */
+char *ct_config_databases_text(const ct_geo *geo);
+
 /* "ASN" or "City": how messages name a kind of database. */
 const char *ct_config_db_kind_name(ct_geo_db kind);
 

@@ -320,27 +320,10 @@ check_replaced(void)
 const char *
 camtrace_databases_text(void)
 {
-    ct_geo *geo;
-    GString *text;
-
     if (camtrace_enricher() == NULL)
         return "none (enrichment is off)";
-    if (st.databases_text != NULL)
-        return st.databases_text;
-    geo = ct_enricher_geo(st.enricher);
-    text = g_string_new(NULL);
-    for (int kind = 0; kind < 2; kind++) {
-        ct_geo_source src;
-        g_string_append_printf(text, "%s%s ", kind ? ", " : "", ct_config_db_kind_name(kind));
-        if (ct_geo_source_info(geo, kind, &src)) {
-            char *what = ct_geo_source_text(&src);
-            g_string_append(text, what);
-            g_free(what);
-        } else {
-            g_string_append(text, "none");
-        }
-    }
-    st.databases_text = g_string_free(text, FALSE);
+    if (st.databases_text == NULL)
+        st.databases_text = ct_config_databases_text(ct_enricher_geo(st.enricher));
     return st.databases_text;
 }
 

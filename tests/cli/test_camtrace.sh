@@ -20,6 +20,8 @@ data="$here/data"
 expected="$here/expected"
 ASN="$CT_TEST_DB_DIR/asn.mmdb"
 CITY="$CT_TEST_DB_DIR/city.mmdb"
+# What the summary says of the fixture databases (built with the tests).
+DATABASES="databases: ASN GeoLite2-ASN built $(date -u -r "$ASN" +%F), City GeoLite2-City built $(date -u -r "$CITY" +%F)"
 work=$(mktemp -d /tmp/ct-cli-test.XXXXXX)
 dnsd_pid=""
 
@@ -62,8 +64,12 @@ run() {
     [ "$rc" = "$want" ] || fail "$name: exit status $rc, expected $want: $(cat "$work/$name.err")"
 }
 
-# same NAME FILE EXPECTED: FILE is byte for byte tests/cli/expected/EXPECTED.
+# same NAME FILE EXPECTED: FILE is byte for byte tests/cli/expected/EXPECTED
+# (and kept in CT_OUTPUT_DIR as cli-EXPECTED when that is set).
 same() {
+    if [ -n "${CT_OUTPUT_DIR:-}" ]; then
+        mkdir -p "$CT_OUTPUT_DIR" && cp "$2" "$CT_OUTPUT_DIR/cli-$3"
+    fi
     if [ -n "${CT_UPDATE_EXPECTED:-}" ]; then
         cp "$2" "$expected/$3"
         return
@@ -78,11 +84,13 @@ expect_eq() {
     [ "$2" = "$3" ] || fail "$1: got '$2', expected '$3'"
 }
 
-# summary NAME READ WRITTEN REJECTED: the last line of NAME.err.
+# summary NAME READ WRITTEN REJECTED: the last line of NAME.err (without
+# the databases an enriching run names after the counts).
 summary() {
-    local noun=records
+    local noun=records line
     [ "$2" = 1 ] && noun=record
-    expect_eq "$1 summary" "$(tail -n 1 "$work/$1.err")" \
+    line=$(tail -n 1 "$work/$1.err")
+    expect_eq "$1 summary" "${line%%; databases: *}" \
         "camtrace: $2 $noun read, $3 written, $4 rejected"
     expect_eq "$1 read = written + rejected" "$2" "$(($3 + $4))"
 }
@@ -168,7 +176,7 @@ run example-csv 0 -- --enrich --no-ptr --in flows.jsonl --out flows.csv --csv
 same example-csv flows.csv flows.csv
 expect_eq "example-csv stdout" "$(cat example-csv.out)" ""
 expect_eq "example-csv stderr" "$(cat example-csv.err)" \
-    "camtrace: 2 records read, 2 written, 0 rejected"
+    "camtrace: 2 records read, 2 written, 0 rejected; $DATABASES"
 check_csv flows.csv
 run example-jsonl 0 -- --enrich --no-ptr --in flows.jsonl
 same example-jsonl example-jsonl.out flows.jsonl
@@ -280,7 +288,9 @@ good='{"src_ip":"8.8.8.8","dst_ip":"1.1.1.1"'
     printf '%s}' "$good"
 } >bad.jsonl
 run bad 1 -- --enrich --no-ptr --in bad.jsonl
-same bad bad.err bad.stderr
+# The fixture databases' day is the day the tests run.
+sed "s/; $DATABASES\$/; databases: (the fixtures)/" bad.err >bad.stderr-fixed
+same bad bad.stderr-fixed bad.stderr
 same bad bad.out bad.jsonl
 check_jsonl bad.out
 summary bad 26 5 21
@@ -316,7 +326,11 @@ fi
 # ---- usage ------------------------------------------------------------------
 version=$(sed -n 's/^project(CamTrace VERSION \([0-9.]*\).*/\1/p' "$CT_SOURCE_DIR/CMakeLists.txt")
 run version 0 -- --version
-expect_eq "version" "$(cat version.out)" "camtrace $version"
+expect_eq "version" "$(cat version.out)" "camtrace $version
+$DATABASES"
+run version-none 0 MAXMIND_ASN_DB= MAXMIND_CITY_DB= -- --version
+expect_eq "version without databases" "$(cat version-none.out)" "camtrace $version
+databases: ASN none, City none"
 run help 0 -- --help
 for word in --enrich --no-enrich --in --out --csv --no-ptr --ptr-timeout --help --version \
     "1 MiB" "64 levels" MAXMIND_ASN_DB MAXMIND_CITY_DB DNS_RESOLVER ENRICH_IPS "Exit status"; do
@@ -350,6 +364,14 @@ run wrong-kind 0 MAXMIND_ASN_DB="$CITY" -- --enrich --no-ptr --in flows.jsonl
 expect_eq "wrong-kind warnings" "$(warnings wrong-kind)" 1
 grep -q "is not an ASN database; the AS columns stay empty$" wrong-kind.err ||
     fail "wrong-kind: $(cat wrong-kind.err)"
+
+# An old database: one warning with its date and the remedy, and it is used.
+run stale 0 MAXMIND_CITY_DB="$CT_TEST_DB_DIR/city-stale.mmdb" -- --enrich --no-ptr --in flows.jsonl --csv
+expect_eq "stale warnings" "$(warnings stale)" 1
+grep -q "^camtrace: warning: City database $CT_TEST_DB_DIR/city-stale.mmdb (GeoLite2-City built 2025-01-15) is [0-9]* days old: .*geoipupdate" \
+    stale.err || fail "stale: $(cat stale.err)"
+expect_eq "stale cells" "$(sed -n 2p stale.out | tr -d '\r' | cut -d, -f21-22)" "US,United States"
+expect_eq "fresh warnings" "$(warnings example-csv)" 0
 
 # Every other kind of bad file: one warning naming it, the records written.
 : >empty.mmdb

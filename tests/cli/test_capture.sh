@@ -89,10 +89,13 @@ run_dir() {
     echo "${dirs%/}"
 }
 
-# done_block PCAP DIR: the exact stdout of a successful run.
+# done_block PCAP DIR: the exact stdout of a successful run, which names
+# the fixture databases tshark answered from (built with the tests, today).
 done_block() {
     printf '[+] Done!\n    PCAP:   %s\n    JSONL:  %s\n    CSV:    %s\n' \
         "$1" "$2/flows.jsonl" "$2/enriched.csv"
+    printf '    Databases: ASN GeoLite2-ASN built %s, City GeoLite2-City built %s\n' \
+        "$(date -u -r "$CT_DB/asn.mmdb" +%F)" "$(date -u -r "$CT_DB/city.mmdb" +%F)"
 }
 
 # Strict RFC 4180 reading, 44 cells in every row, the export's header.

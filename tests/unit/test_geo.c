@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ct_config.h"
 #include "ct_geo.h"
 
 static char *
@@ -428,6 +429,50 @@ test_source_age(void)
     ct_geo_free(geo);
 }
 
+/* ct_config's opener: the named file, or one clear error naming the kind
+ * and how to set it; the stale message with the date and the remedy; the
+ * provenance line. */
+static void
+test_config_open(void)
+{
+    ct_geo *geo = ct_geo_new();
+    char *city = db_path("city-stale.mmdb"), *path = NULL, *message, *text;
+    char *missing = db_path("no-such.mmdb");
+    ct_source source;
+    GError *error = NULL;
+
+    g_assert_true(ct_config_open_db(geo, CT_GEO_DB_CITY, city, "MAXMIND_CITY_DB", "/nonexistent",
+                                    &path, &source, &error));
+    g_assert_no_error(error);
+    g_assert_cmpstr(path, ==, city);
+    g_assert_cmpint(source, ==, CT_SOURCE_PREFERENCE);
+    g_free(path);
+
+    message = ct_config_db_stale(geo, CT_GEO_DB_CITY, 1736899200 + 61 * 86400);
+    g_assert_nonnull(message);
+    g_assert_nonnull(strstr(message, "GeoLite2-City built 2025-01-15"));
+    g_assert_nonnull(strstr(message, "61 days old"));
+    g_assert_nonnull(strstr(message, "geoipupdate"));
+    g_free(message);
+    g_assert_null(ct_config_db_stale(geo, CT_GEO_DB_CITY, 1736899200 + 60 * 86400));
+    g_assert_null(ct_config_db_stale(geo, CT_GEO_DB_ASN, 1736899200 + 61 * 86400));
+
+    text = ct_config_databases_text(geo);
+    g_assert_cmpstr(text, ==, "ASN none, City GeoLite2-City built 2025-01-15");
+    g_free(text);
+
+    g_assert_false(ct_config_open_db(geo, CT_GEO_DB_CITY, missing, "MAXMIND_CITY_DB",
+                                     "/nonexistent", &path, &source, &error));
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, "City database"));
+    g_assert_nonnull(strstr(error->message, missing));
+    g_clear_error(&error);
+    g_free(path);
+    g_free(missing);
+    g_free(city);
+    ct_geo_free(geo);
+}
+
 static void
 copy_file(const char *from, const char *to)
 {
@@ -511,5 +556,6 @@ main(int argc, char **argv)
     g_test_add_func("/geo/unknown-types", test_unknown_types);
     g_test_add_func("/geo/source-age", test_source_age);
     g_test_add_func("/geo/replaced-on-disk", test_replaced_on_disk);
+    g_test_add_func("/geo/config-open", test_config_open);
     return g_test_run();
 }
