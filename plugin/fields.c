@@ -29,12 +29,9 @@ typedef struct {
 #define CT_MAX_FIELDS 128
 
 static int proto_camtrace = -1;
-#define SIDE_UNSET                                                                                 \
-    {                                                                                              \
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1                         \
-    }
-static side_fields hf_src = SIDE_UNSET;
-static side_fields hf_dst = SIDE_UNSET;
+/* Every id -1 (not registered) from the start of camtrace_fields_register(). */
+static side_fields hf_src;
+static side_fields hf_dst;
 static int hf_name = -1;
 static int hf_domain = -1;
 static int hf_foreign = -1;
@@ -448,6 +445,9 @@ camtrace_fields_register(int proto)
     static gint *ett[] = {&ett_camtrace, &ett_side};
 
     proto_camtrace = proto;
+    /* Bytes of all ones are the int -1 in every field. */
+    memset(&hf_src, 0xff, sizeof hf_src);
+    memset(&hf_dst, 0xff, sizeof hf_dst);
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     register_shutdown_routine(fields_shutdown);
