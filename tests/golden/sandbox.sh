@@ -198,10 +198,15 @@ $plugins"
 }
 
 # ct_check_baseline NAME FILE: compare with tests/golden/baseline/NAME.txt,
-# or write it when CT_UPDATE_BASELINES=1.
+# or write it when CT_UPDATE_BASELINES=1.  With CT_OUTPUT_DIR set, FILE is
+# also kept there as NAME.txt (tools/test-matrix.sh compares those between
+# Wireshark versions).
 ct_check_baseline() {
     local name=$1 actual=$2
     local expected="$CT_SOURCE_DIR/tests/golden/baseline/$name.txt"
+    if [ -n "${CT_OUTPUT_DIR:-}" ]; then
+        mkdir -p "$CT_OUTPUT_DIR" && cp "$actual" "$CT_OUTPUT_DIR/$name.txt"
+    fi
     if [ "${CT_UPDATE_BASELINES:-0}" = 1 ]; then
         cp "$actual" "$expected"
         echo "updated $expected"
