@@ -96,17 +96,18 @@ ct_tshark() {
 # CT_TSHARK_TIMEOUT=SECONDS (in the test's shell, not among the VARs)
 # bounds the run: tshark is stopped then, and the status is timeout's 124.
 ct_tshark_raw() {
-    local vars=() run=(tshark)
+    local vars=() bound=()
     while [ "$1" != "--" ]; do
         vars+=("$1")
         shift
     done
     shift
-    [ -z "${CT_TSHARK_TIMEOUT:-}" ] || run=(timeout -k 5 "$CT_TSHARK_TIMEOUT" tshark)
-    (cd "$CT_WORK" && $CT_RUN_AS env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
+    [ -z "${CT_TSHARK_TIMEOUT:-}" ] || bound=(timeout -k 5 "$CT_TSHARK_TIMEOUT")
+    # timeout outside env -i: a sanitizer runtime is preloaded into tshark only.
+    (cd "$CT_WORK" && $CT_RUN_AS ${bound[@]+"${bound[@]}"} env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
         HOME="$CT_SANDBOX/home" WIRESHARK_CONFIG_DIR="$CT_SANDBOX/config" \
         WIRESHARK_PLUGIN_DIR="$CT_SANDBOX/plugins" WIRESHARK_EXTCAP_DIR="$CT_SANDBOX/extcap" \
-        CAMTRACE_DATA_PATH="$CT_DATA_PATH" ${vars[@]+"${vars[@]}"} "${run[@]}" "$@")
+        CAMTRACE_DATA_PATH="$CT_DATA_PATH" ${vars[@]+"${vars[@]}"} tshark "$@")
 }
 
 # ct_fields_normalize: tshark -T fields output (stdin to stdout) as
