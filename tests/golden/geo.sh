@@ -139,7 +139,7 @@ EOF
 # anycast and accuracy; region names only) and ip-location-db's flat pair
 # (country codes, no country names).  The Databases line names each type.
 case_geo_dbip() {
-    local out="$CT_SANDBOX/out.txt" day
+    local out="$CT_SANDBOX/out.txt"
     day() { date -u -r "$CT_TEST_DB_DIR/$1" +%F; }
 
     geo_table "$out" $(dbs dbip-asn.mmdb dbip-city.mmdb) -o camtrace.home_country:DE
