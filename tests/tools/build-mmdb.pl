@@ -6,6 +6,9 @@
 # KIND is one of:
 #   asn        GeoLite2-ASN layout, from the spec's "asn" list
 #   city       GeoLite2-City layout, from the "city" list
+#   city-moved GeoLite2-City: the "city" list with the "city_moved" list's
+#              records in place of those of the same networks (a later
+#              edition of the same database)
 #   country    GeoLite2-Country: the "city" list without city, subdivisions
 #              and location
 #   dbip-city  DBIP-City-Lite: no subdivision codes, no registered country,
@@ -59,6 +62,7 @@ my %flat_types = (latitude => 'float', longitude => 'float');
 my %layout = (
     asn            => ['GeoLite2-ASN', 'asn'],
     city           => ['GeoLite2-City', 'city'],
+    'city-moved'   => ['GeoLite2-City', 'city'],
     country        => ['GeoLite2-Country', 'city'],
     'dbip-city'    => ['DBIP-City-Lite', 'city'],
     'dbip-country' => ['DBIP-Country-Lite', 'city'],
@@ -120,11 +124,16 @@ sub reshape {
     return \%r;
 }
 
-for my $entry (@{ $spec->{ $what->[1] } }) {
+my %moved = $kind eq 'city-moved'
+    ? map { $_->{network} => $_ } @{ $spec->{city_moved} // die "no city_moved list\n" }
+    : ();
+for my $listed (@{ $spec->{ $what->[1] } }) {
+    my $entry = delete $moved{ $listed->{network} } // $listed;
     my $v6 = $entry->{network} =~ /:/;
     next if $flat && ($flat == 6) != $v6;
     $tree->insert_network($entry->{network}, reshape($entry->{data}));
 }
+die "city_moved networks not in the city list: @{[ sort keys %moved ]}\n" if %moved;
 
 open my $outfh, '>:raw', $out or die "$out: $!\n";
 $tree->write_tree($outfh);
