@@ -129,6 +129,8 @@ ipv6_payload_number(int id)
 static void
 describe_transport(packet_info *pinfo, ct_flow_packet *pkt)
 {
+    if (!ids_known)
+        find_protocol_ids();
     guint n = 1, ip_layer = 0;
     int ip_id = -1, payload = -1;
 
@@ -172,6 +174,20 @@ describe_transport(packet_info *pinfo, ct_flow_packet *pkt)
     }
 }
 
+void
+camtrace_counter_describe(packet_info *pinfo, const ct_addr *src, const ct_addr *dst,
+                          ct_flow_packet *pkt)
+{
+    memset(pkt, 0, sizeof *pkt);
+    pkt->src = *src;
+    pkt->dst = *dst;
+    pkt->sec = (gint64)pinfo->abs_ts.secs;
+    pkt->usec = (guint32)(pinfo->abs_ts.nsecs / 1000);
+    pkt->bytes = pinfo->fd->pkt_len;
+    pkt->frame = pinfo->num;
+    describe_transport(pinfo, pkt);
+}
+
 gboolean
 camtrace_counter_listening(void)
 {
@@ -186,17 +202,9 @@ camtrace_counter_tap(packet_info *pinfo, const ct_addr *src, const ct_addr *dst,
 
     if (!have_tap_listener(camtrace_tap))
         return;
-    if (!ids_known)
-        find_protocol_ids();
     tp = wmem_new0(pinfo->pool, tap_packet);
     pkt = &tp->flow;
-    pkt->src = *src;
-    pkt->dst = *dst;
-    pkt->sec = (gint64)pinfo->abs_ts.secs;
-    pkt->usec = (guint32)(pinfo->abs_ts.nsecs / 1000);
-    pkt->bytes = pinfo->fd->pkt_len;
-    pkt->frame = pinfo->num;
-    describe_transport(pinfo, pkt);
+    camtrace_counter_describe(pinfo, src, dst, pkt);
     if (own != NULL)
         tp->own = *own;
     if (pinfo->dl_src.type == AT_ETHER && pinfo->dl_src.len == 6) {

@@ -19,6 +19,11 @@
 /* Register the "camtrace" tap.  Call once, from proto_register. */
 void camtrace_counter_register(void);
 
+/* A packet as the flow table keys it: addresses, protocol, ports, ICMP
+ * type, time and length (no TCP flags: those come from the tcp tap). */
+void camtrace_counter_describe(packet_info *pinfo, const ct_addr *src, const ct_addr *dst,
+                               ct_flow_packet *pkt);
+
 /* Is a flow export, table or report listening to the tap? */
 gboolean camtrace_counter_listening(void);
 /* Hand this packet to the listeners.  own: the server name this packet

@@ -32,6 +32,8 @@ static int proto_camtrace = -1;
 /* Every id -1 (not registered) from the start of camtrace_fields_register(). */
 static side_fields hf_src;
 static side_fields hf_dst;
+static side_fields hf_remote; /* the end that is not the local device */
+static int hf_local = -1;
 static int hf_name = -1;
 static int hf_domain = -1;
 static int hf_foreign = -1;
@@ -99,8 +101,9 @@ check_run(void)
     run.known = names != NULL;
     if (args != NULL)
         run.two_pass = camtrace_two_pass_from_args((int)args->len, (char **)args->pdata);
-    run.names = is_printed(hf_src.ptr) || is_printed(hf_dst.ptr) || is_printed(hf_ptr) ||
-                is_printed(hf_src.name) || is_printed(hf_dst.name) || is_printed(hf_name);
+    run.names = is_printed(hf_src.ptr) || is_printed(hf_dst.ptr) || is_printed(hf_remote.ptr) ||
+                is_printed(hf_ptr) || is_printed(hf_src.name) || is_printed(hf_dst.name) ||
+                is_printed(hf_remote.name) || is_printed(hf_name);
     if (names != NULL)
         g_hash_table_destroy(names);
 }
@@ -139,19 +142,25 @@ camtrace_view_of(packet_info *pinfo, proto_tree *tree, camtrace_view *view)
     return view->all || run.any || filtered;
 }
 
-gboolean
-camtrace_view_wants_name(const camtrace_view *view, int side)
+static gboolean
+wants_side_name(const camtrace_view *view, const side_fields *hf)
 {
-    const side_fields *hf = side == 0 ? &hf_src : &hf_dst;
+    return want(view, hf->name) || want(view, hf->name_source) || want(view, hf->domain);
+}
 
-    return want(view, hf->name) || want(view, hf->name_source) || want(view, hf->domain) ||
-           want(view, hf_name) || want(view, hf_domain);
+gboolean
+camtrace_view_wants_name(const camtrace_view *view, int side, int remote)
+{
+    return wants_side_name(view, side == 0 ? &hf_src : &hf_dst) ||
+           (side == remote && wants_side_name(view, &hf_remote)) || want(view, hf_name) ||
+           want(view, hf_domain);
 }
 
 gboolean
 camtrace_view_wants_ptr(const camtrace_view *view)
 {
-    return want(view, hf_src.ptr) || want(view, hf_dst.ptr) || want(view, hf_ptr);
+    return want(view, hf_src.ptr) || want(view, hf_dst.ptr) || want(view, hf_remote.ptr) ||
+           want(view, hf_ptr);
 }
 
 gboolean
@@ -167,122 +176,126 @@ camtrace_fields_print_names(void)
     return run.names;
 }
 
+/* Where one side's items go.  The remote end repeats the source or the
+ * destination: its members are hidden (for filters, columns and -e, not
+ * the details), and it adds nothing to the direction-free fields
+ * (camtrace.name, ...), which would otherwise hold that end twice. */
+typedef struct {
+    const camtrace_view *view;
+    proto_tree *tree;
+    tvbuff_t *tvb;
+    gboolean repeat; /* the remote end */
+} side_out;
+
+static proto_item *
+finish(const side_out *o, proto_item *it)
+{
+    proto_item_set_generated(it);
+    if (o->repeat)
+        proto_item_set_hidden(it);
+    return it;
+}
+
 /* Returns the item of hf, or NULL when hf is not wanted. */
 static proto_item *
-add_string(const camtrace_view *view, proto_tree *tree, int hf, int alias, tvbuff_t *tvb,
-           const char *value)
+add_string(const side_out *o, int hf, int alias, const char *value)
 {
     proto_item *it = NULL;
 
     if (value == NULL)
         return NULL;
-    if (want(view, hf)) {
-        it = proto_tree_add_string(tree, hf, tvb, 0, 0, value);
-        proto_item_set_generated(it);
-    }
-    if (alias >= 0 && want(view, alias)) {
-        proto_item *hidden = proto_tree_add_string(tree, alias, tvb, 0, 0, value);
-        proto_item_set_generated(hidden);
-        proto_item_set_hidden(hidden);
-    }
+    if (want(o->view, hf))
+        it = finish(o, proto_tree_add_string(o->tree, hf, o->tvb, 0, 0, value));
+    if (alias >= 0 && !o->repeat && want(o->view, alias))
+        proto_item_set_hidden(
+            finish(o, proto_tree_add_string(o->tree, alias, o->tvb, 0, 0, value)));
     return it;
 }
 
 static void
-add_uint(const camtrace_view *view, proto_tree *tree, int hf, int alias, tvbuff_t *tvb,
-         guint32 value)
+add_uint(const side_out *o, int hf, int alias, guint32 value)
 {
-    proto_item *it;
-
-    if (want(view, hf)) {
-        it = proto_tree_add_uint(tree, hf, tvb, 0, 0, value);
-        proto_item_set_generated(it);
-    }
-    if (alias >= 0 && want(view, alias)) {
-        it = proto_tree_add_uint(tree, alias, tvb, 0, 0, value);
-        proto_item_set_generated(it);
-        proto_item_set_hidden(it);
-    }
+    if (want(o->view, hf))
+        finish(o, proto_tree_add_uint(o->tree, hf, o->tvb, 0, 0, value));
+    if (alias >= 0 && !o->repeat && want(o->view, alias))
+        proto_item_set_hidden(finish(o, proto_tree_add_uint(o->tree, alias, o->tvb, 0, 0, value)));
 }
 
 static void
-add_boolean(const camtrace_view *view, proto_tree *tree, int hf, int alias, tvbuff_t *tvb,
-            gboolean value)
+add_boolean(const side_out *o, int hf, int alias, gboolean value)
 {
-    proto_item *it;
+    guint32 v = value ? 1u : 0u;
 
-    if (want(view, hf)) {
-        it = proto_tree_add_boolean(tree, hf, tvb, 0, 0, value ? 1u : 0u);
-        proto_item_set_generated(it);
-    }
-    if (alias >= 0 && want(view, alias)) {
-        it = proto_tree_add_boolean(tree, alias, tvb, 0, 0, value ? 1u : 0u);
-        proto_item_set_generated(it);
-        proto_item_set_hidden(it);
-    }
+    if (want(o->view, hf))
+        finish(o, proto_tree_add_boolean(o->tree, hf, o->tvb, 0, 0, v));
+    if (alias >= 0 && !o->repeat && want(o->view, alias))
+        proto_item_set_hidden(finish(o, proto_tree_add_boolean(o->tree, alias, o->tvb, 0, 0, v)));
 }
 
 static void
-add_double(const camtrace_view *view, proto_tree *tree, int hf, tvbuff_t *tvb, double value)
+add_double(const side_out *o, int hf, double value)
 {
-    if (want(view, hf))
-        proto_item_set_generated(proto_tree_add_double(tree, hf, tvb, 0, 0, value));
+    if (want(o->view, hf))
+        finish(o, proto_tree_add_double(o->tree, hf, o->tvb, 0, 0, value));
 }
 
 static void
 add_side(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb, ct_enricher *enricher,
-         const side_fields *hf, const camtrace_side_values *v)
+         const side_fields *hf, const camtrace_side_values *v, gboolean repeat)
 {
     const ct_host *host = v->host;
     const ct_name *name = v->name;
     const camtrace_ptr_answer *ptr = v->ptr;
     const ct_geo_info *geo = &host->geo;
-    proto_tree *st = tree;
+    side_out o = {view, tree, tvb, repeat};
 
     /* The summary heads the side's subtree; as a field its label is only
-     * formatted when the tree is printed. */
+     * formatted when the tree is printed.  The remote end's summary is
+     * shown, without a subtree. */
     if (want(view, hf->summary)) {
         proto_item *it = proto_tree_add_string(tree, hf->summary, tvb, 0, 0,
                                                ct_enricher_summary(enricher, host));
         proto_item_set_generated(it);
-        st = proto_item_add_subtree(it, ett_side);
+        if (!repeat)
+            o.tree = proto_item_add_subtree(it, ett_side);
     }
-    add_string(view, st, hf->scope, -1, tvb, ct_scope_name(host->scope));
+    add_string(&o, hf->scope, -1, ct_scope_name(host->scope));
     if (name->source != CT_NAME_NONE) {
-        proto_item *it = add_string(view, st, hf->name, hf_name, tvb, name->name);
+        proto_item *it = add_string(&o, hf->name, hf_name, name->name);
         if (it != NULL && name->source != CT_NAME_PTR)
             proto_item_append_text(it, " (%s, frame %u)", ct_name_source_label(name->source),
                                    name->frame);
-        add_string(view, st, hf->name_source, -1, tvb, ct_name_source_label(name->source));
-        add_string(view, st, hf->domain, hf_domain, tvb, name->domain);
+        add_string(&o, hf->name_source, -1, ct_name_source_label(name->source));
+        add_string(&o, hf->domain, hf_domain, name->domain);
     }
     if (ptr->state == CT_PTR_FOUND) {
-        proto_item *it = add_string(view, st, hf->ptr, hf_ptr, tvb, ptr->name);
+        proto_item *it = add_string(&o, hf->ptr, hf_ptr, ptr->name);
         if (it != NULL && ptr->count > 1)
             proto_item_append_text(it, " (first of %u PTR records)", ptr->count);
     }
     if (geo->asn != 0)
-        add_uint(view, st, hf->asn, hf_asn, tvb, geo->asn);
-    add_string(view, st, hf->as_org, hf_as_org, tvb, geo->as_org);
-    add_string(view, st, hf->country_iso, hf_country_iso, tvb, geo->country_iso);
-    add_string(view, st, hf->country, hf_country, tvb, geo->country);
-    add_string(view, st, hf->registered_country_iso, hf_registered_country_iso, tvb,
+        add_uint(&o, hf->asn, hf_asn, geo->asn);
+    add_string(&o, hf->as_org, hf_as_org, geo->as_org);
+    add_string(&o, hf->country_iso, hf_country_iso, geo->country_iso);
+    add_string(&o, hf->country, hf_country, geo->country);
+    add_string(&o, hf->registered_country_iso, hf_registered_country_iso,
                geo->registered_country_iso);
     if (geo->anycast)
-        add_boolean(view, st, hf->anycast, hf_anycast, tvb, TRUE);
-    add_string(view, st, hf->region, -1, tvb, geo->region);
-    add_string(view, st, hf->city, hf_city, tvb, geo->city);
+        add_boolean(&o, hf->anycast, hf_anycast, TRUE);
+    add_string(&o, hf->region, -1, geo->region);
+    add_string(&o, hf->city, hf_city, geo->city);
     if (geo->has_location) {
-        add_double(view, st, hf->lat, tvb, geo->latitude);
-        add_double(view, st, hf->lon, tvb, geo->longitude);
+        add_double(&o, hf->lat, geo->latitude);
+        add_double(&o, hf->lon, geo->longitude);
     }
     if (geo->accuracy_km != 0)
-        add_uint(view, st, hf->accuracy, -1, tvb, geo->accuracy_km);
+        add_uint(&o, hf->accuracy, -1, geo->accuracy_km);
 }
 
 void
 camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
-                    ct_enricher *enricher, const camtrace_side_values sides[2], int foreign)
+                    ct_enricher *enricher, const camtrace_side_values sides[2], int remote,
+                    int foreign)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_tree *ct_tree;
@@ -292,8 +305,14 @@ camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
     if (want(view, hf_databases))
         proto_item_set_generated(
             proto_tree_add_string(ct_tree, hf_databases, tvb, 0, 0, camtrace_databases_text()));
-    add_side(view, ct_tree, tvb, enricher, &hf_src, &sides[0]);
-    add_side(view, ct_tree, tvb, enricher, &hf_dst, &sides[1]);
+    add_side(view, ct_tree, tvb, enricher, &hf_src, &sides[0], FALSE);
+    add_side(view, ct_tree, tvb, enricher, &hf_dst, &sides[1], FALSE);
+    add_side(view, ct_tree, tvb, enricher, &hf_remote, &sides[remote], TRUE);
+    if (want(view, hf_local)) {
+        char text[CT_ADDR_STRLEN];
+        ct_addr_format(&sides[1 - remote].host->addr, text);
+        proto_item_set_generated(proto_tree_add_string(ct_tree, hf_local, tvb, 0, 0, text));
+    }
     if (foreign >= 0 && want(view, hf_foreign))
         proto_item_set_generated(
             proto_tree_add_boolean(ct_tree, hf_foreign, tvb, 0, 0, (guint32)foreign));
@@ -403,6 +422,10 @@ camtrace_fields_register(int proto)
     static hf_register_info hf[] = {
         SIDE_FIELDS(hf_src, "src", "Source", "source"),
         SIDE_FIELDS(hf_dst, "dst", "Destination", "destination"),
+        SIDE_FIELDS(hf_remote, "remote", "Remote", "remote"),
+        {&hf_local,
+         {"Local device", "camtrace.local", FT_STRING, BASE_NONE, NULL, 0x0,
+          "Address of the local end of the packet: the end that is not the remote one", HFILL}},
         {&hf_name,
          {"Name", "camtrace.name", FT_STRING, BASE_NONE, NULL, 0x0,
           "Name of the source or destination address", HFILL}},
@@ -448,6 +471,7 @@ camtrace_fields_register(int proto)
     /* Bytes of all ones are the int -1 in every field. */
     memset(&hf_src, 0xff, sizeof hf_src);
     memset(&hf_dst, 0xff, sizeof hf_dst);
+    memset(&hf_remote, 0xff, sizeof hf_remote);
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     register_shutdown_routine(fields_shutdown);

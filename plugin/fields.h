@@ -29,8 +29,9 @@ typedef struct {
  * filter, a column or tshark's -e list.  Fills *view when it must. */
 gboolean camtrace_view_of(packet_info *pinfo, proto_tree *tree, camtrace_view *view);
 /* Whether the view shows a name field of side 0 (source) or 1
- * (destination), a PTR field, the foreign field. */
-gboolean camtrace_view_wants_name(const camtrace_view *view, int side);
+ * (destination; remote is the side that is the remote end), a PTR field,
+ * the foreign field. */
+gboolean camtrace_view_wants_name(const camtrace_view *view, int side, int remote);
 gboolean camtrace_view_wants_ptr(const camtrace_view *view);
 gboolean camtrace_view_wants_foreign(const camtrace_view *view);
 
@@ -49,9 +50,11 @@ typedef struct {
     const camtrace_ptr_answer *ptr;
 } camtrace_side_values;
 
-/* Add the CamTrace tree of a packet under tree: both sides, and foreign
- * unless it is -1. */
+/* Add the CamTrace tree of a packet under tree: both sides, the remote
+ * one (sides[remote]) again as camtrace.remote.* with the local address,
+ * and foreign unless it is -1. */
 void camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
-                         ct_enricher *enricher, const camtrace_side_values sides[2], int foreign);
+                         ct_enricher *enricher, const camtrace_side_values sides[2], int remote,
+                         int foreign);
 
 #endif

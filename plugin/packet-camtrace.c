@@ -30,6 +30,7 @@
 #include "fields.h"
 #include "learn.h"
 #include "packet-camtrace.h"
+#include "remote.h"
 #include "state.h"
 
 static int proto_camtrace = -1;
@@ -55,6 +56,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     const ct_addr *addrs[2];
     gboolean named = FALSE, name_wanted[2], ptr_needed[2], ptr_fields;
     ct_enricher *enricher;
+    int remote;
 
     if (!packet_addresses(pinfo, &src, &dst))
         return 0;
@@ -85,9 +87,10 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     enricher = camtrace_enricher();
     hosts[0] = ct_enricher_host(enricher, &src);
     hosts[1] = ct_enricher_host(enricher, &dst);
+    remote = camtrace_remote_side(pinfo, hosts);
     ptr_fields = camtrace_view_wants_ptr(&view);
     for (int i = 0; i < 2; i++) {
-        name_wanted[i] = camtrace_view_wants_name(&view, i);
+        name_wanted[i] = camtrace_view_wants_name(&view, i, remote);
         name[i].source = CT_NAME_NONE;
         if (name_wanted[i] && camtrace_names_on())
             camtrace_capture_name(pinfo, &pc, &hosts[i]->addr, &name[i]);
@@ -101,7 +104,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
             name[i] = camtrace_ptr_as_name(ptr[i].name);
         sides[i] = (camtrace_side_values){hosts[i], &name[i], &ptr[i]};
     }
-    camtrace_fields_add(&view, tree, tvb, enricher, sides,
+    camtrace_fields_add(&view, tree, tvb, enricher, sides, remote,
                         camtrace_view_wants_foreign(&view) ? camtrace_foreign(hosts[0], hosts[1])
                                                            : -1);
     return (int)tvb_captured_length(tvb);
@@ -137,6 +140,7 @@ camtrace_dissector_register(void)
     proto_camtrace = proto_register_protocol("CamTrace IP enrichment", "CamTrace", "camtrace");
     camtrace_fields_register(proto_camtrace);
     camtrace_learn_register(proto_camtrace);
+    camtrace_remote_register(proto_camtrace);
 
     module = prefs_register_protocol(proto_camtrace, camtrace_state_prefs_changed);
     prefs_register_enum_preference(
@@ -191,6 +195,14 @@ camtrace_dissector_register(void)
         "camtrace.foreign marks packets to global addresses elsewhere. Empty: "
         "CAMTRACE_HOME_COUNTRY from the environment or .env.",
         &p->home_country);
+    prefs_register_string_preference(
+        module, "local_networks", "Your own networks",
+        "Networks whose addresses are your devices although they are public (CIDR prefixes, "
+        "comma-separated, such as 203.0.113.0/24, 2001:db8:1::/48). Private, link-local and "
+        "unique-local addresses are local anyway; the other end of a packet is its remote "
+        "end (camtrace.remote.*). Empty: CAMTRACE_LOCAL_NETWORKS from the environment or "
+        ".env.",
+        &p->local_networks);
 
     camtrace_handle = create_dissector_handle(dissect_camtrace, proto_camtrace);
     register_postdissector(camtrace_handle);

@@ -44,6 +44,7 @@ static struct {
     gboolean settings_dirty;
     gboolean enabled;
     char home_country[3]; /* "" when unset */
+    ct_netlist *local_networks;
 
     /* The databases, behind the enricher's cache. */
     gboolean databases_dirty;
@@ -77,6 +78,7 @@ static struct {
             .ptr_timeout_ms = 2000,
             .ptr_concurrency = 256,
             .home_country = "",
+            .local_networks = "",
             .names = TRUE,
         },
     .settings_dirty = TRUE,
@@ -142,6 +144,28 @@ resolve_home_country(void)
 }
 
 static void
+resolve_local_networks(void)
+{
+    const char *pref = st.prefs.local_networks;
+    char *value = pref != NULL && *pref != '\0'
+                      ? g_strdup(pref)
+                      : ct_config_get("CAMTRACE_LOCAL_NETWORKS", NULL, NULL);
+    GError *error = NULL;
+
+    g_clear_pointer(&st.local_networks, ct_netlist_free);
+    st.local_networks = ct_netlist_parse(value, &error);
+    if (st.local_networks == NULL) {
+        camtrace_warn("local networks %s: %s; only private, link-local and unique-local "
+                      "addresses count as local devices",
+                      pref != NULL && *pref != '\0' ? "(preference camtrace.local_networks)"
+                                                    : "(CAMTRACE_LOCAL_NETWORKS)",
+                      error->message);
+        g_error_free(error);
+    }
+    g_free(value);
+}
+
+static void
 settle(void)
 {
     char *value;
@@ -150,6 +174,7 @@ settle(void)
         return;
     st.settings_dirty = FALSE;
     resolve_home_country();
+    resolve_local_networks();
     st.enabled = st.prefs.enabled != CAMTRACE_ENABLED_OFF;
     if (st.prefs.enabled != CAMTRACE_ENABLED_AUTO)
         return;
@@ -183,6 +208,13 @@ gboolean
 camtrace_waits_for_names(void)
 {
     return st.sync;
+}
+
+const ct_netlist *
+camtrace_local_networks(void)
+{
+    settle();
+    return ct_netlist_size(st.local_networks) > 0 ? st.local_networks : NULL;
 }
 
 const char *
@@ -604,6 +636,7 @@ state_shutdown(void)
     ct_enricher_free(st.enricher);
     st.enricher = NULL;
     ct_names_free(st.names);
+    g_clear_pointer(&st.local_networks, ct_netlist_free);
     st.names = NULL;
     for (int i = 0; i < 2; i++)
         g_clear_pointer(&st.last_warning[i], g_free);

@@ -20,6 +20,7 @@
 #include "ct_dns.h"
 #include "ct_enrich.h"
 #include "ct_names.h"
+#include "ct_netlist.h"
 #include "ct_out.h"
 #include "ct_ptr.h"
 #include "ws-compat.h"
@@ -39,6 +40,7 @@ typedef struct {
     guint ptr_concurrency;
     const char *home_country;
     ct_ws_pref_bool names;
+    const char *local_networks;
 } camtrace_prefs;
 
 camtrace_prefs *camtrace_prefs_storage(void);
@@ -76,6 +78,10 @@ const char *camtrace_databases_text(void);
 
 /* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
 const char *camtrace_home_country(void);
+/* The user's own networks (preference camtrace.local_networks, else
+ * CAMTRACE_LOCAL_NETWORKS): their addresses are local devices too.  NULL
+ * when none are set or the setting is bad (said once). */
+const ct_netlist *camtrace_local_networks(void);
 /* Whether a packet or flow between a and b (either may be NULL) leaves the
  * home country: 1 when a global address among them lies in another
  * country, 0 when every global one with a known country lies at home, -1

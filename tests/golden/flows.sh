@@ -200,6 +200,15 @@ case_profile() {
     *"TLSv1.3 1514 device-metrics-us.amazon.com sni 16509 AMAZON-02 US Ashburn Application Data"*) ;;
     *) ct_fail "the profile's columns are not shown: $out" ;;
     esac
+    # The replies show the same remote end (frame 20: 52.94.236.248's
+    # Server Hello): every row of the conversation says who is on the
+    # other side.
+    out=$(ct_tshark -- -C CamTrace -o camtrace.ptr:FALSE $(with_dbs) -r "$SAMPLE" \
+        -Y 'frame.number == 20')
+    case "$out" in
+    *"device-metrics-us.amazon.com sni 16509 AMAZON-02 US Ashburn"*) ;;
+    *) ct_fail "a reply does not show the remote end: $out" ;;
+    esac
     while IFS= read -r line; do
         case "$line" in \#* | "") continue ;; esac
         label=$(echo "$line" | cut -d'"' -f4)
