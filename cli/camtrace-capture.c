@@ -1024,19 +1024,24 @@ print_tshark_errors(const char *err)
 }
 
 /* The databases the plugin answered from, as its camtrace.databases field
- * says on the capture's first IP packet ("ASN GeoLite2-ASN built ..., City
- * ..."); NULL when tshark does not say (no IP packet). */
+ * says on the first IP packet among the capture's first DATABASES_PACKETS
+ * ("ASN GeoLite2-ASN built ..., City ..."); NULL when tshark does not say
+ * (no IP packet there). */
+#define DATABASES_PACKETS "1000"
+
 static char *
 databases_used(const program *tshark, const char *pcap)
 {
-    const char *args[] = {"-r", pcap,     "-Y", "camtrace.databases", "-c", "1",
+    const char *args[] = {"-r", pcap,     "-c", DATABASES_PACKETS,    "-Y", "camtrace.databases",
                           "-T", "fields", "-e", "camtrace.databases", NULL};
     char *out = NULL, *err = NULL, *text = NULL;
     int status = 0;
 
     if (run_collect(tshark, args, false, &out, &err, &status, NULL) && WIFEXITED(status) &&
         WEXITSTATUS(status) == 0) {
-        g_strstrip(out);
+        char *nl = strchr(out, '\n');
+        if (nl != NULL)
+            *nl = '\0';
         if (*out != '\0')
             text = g_strdup(out);
     }
