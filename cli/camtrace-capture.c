@@ -6,7 +6,7 @@
  *   2. flows.jsonl from ONE tshark run with the CamTrace plugin
  *      (`tshark -q -r CAPTURE -z camtrace,flows,jsonl`), so that each
  *      address's PTR question is asked once;
- *   3. enriched.csv, the flow export's 35 columns, converted here from
+ *   3. enriched.csv, the flow export's 40 columns, converted here from
  *      flows.jsonl with ct_json and ct_out.
  *
  * Why dumpcap and tshark rather than libpcap and our own dissection:
@@ -167,7 +167,7 @@ print_help(void)
            "Each run makes DIR/YYYYmmdd-HHMMSS/ (local time; -2, -3, ... if it exists) with:\n"
            "  capture.pcapng   the capture (not with --pcap)\n"
            "  flows.jsonl      tshark -q -r CAPTURE -z camtrace,flows,jsonl\n"
-           "  enriched.csv     the same flows as CSV, the 35 columns of\n"
+           "  enriched.csv     the same flows as CSV, the 40 columns of\n"
            "                   tshark -z camtrace,flows (RFC 4180)\n"
            "\n"
            "Programs: dumpcap and tshark from PATH, or the command lines in\n"
