@@ -173,5 +173,5 @@ set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_INSTALL_CMAKE_PROJECTS "${CMAKE_BINARY_DIR};CamTrace;camtrace;/")
 # `make package_source` comes with CPack: the tracked files, nothing built.
 set(CPACK_SOURCE_GENERATOR TXZ)
-set(CPACK_SOURCE_IGNORE_FILES "/\\.git" "/build[^/]*/" "/results/" "\\.mmdb$" "\\.tgz$")
+set(CPACK_SOURCE_IGNORE_FILES "/\\.git/" "/\\.git$" "/build[^/]*/" "/results/" "\\.mmdb$" "\\.tgz$")
 include(CPack)
