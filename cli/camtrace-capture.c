@@ -6,7 +6,7 @@
  *   2. flows.jsonl from ONE tshark run with the CamTrace plugin
  *      (`tshark -q -r CAPTURE -z camtrace,flows,jsonl`), so that each
  *      address's PTR question is asked once;
- *   3. enriched.csv, the flow export's 35 columns, converted here from
+ *   3. enriched.csv, the flow export's 44 columns, converted here from
  *      flows.jsonl with ct_json and ct_out.
  *
  * Why dumpcap and tshark rather than libpcap and our own dissection:

@@ -26,3 +26,10 @@ set(CAMTRACE_RESOLVED_SCOPE "${_scope}")
 
 # The system-wide data folder is compiled into the plugin as a search path.
 set(CAMTRACE_SYSTEM_DATADIR "${CMAKE_INSTALL_FULL_DATADIR}/camtrace")
+
+# Install rules belong to the component "camtrace" unless they say
+# otherwise; the databases are "databases", which the Debian package leaves
+# out (CamTracePackage.cmake).  Folders are made 0755 whatever the umask.
+set(CMAKE_INSTALL_DEFAULT_COMPONENT_NAME camtrace)
+set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
+    OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)

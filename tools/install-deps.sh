@@ -1,13 +1,18 @@
 #!/bin/sh
 # install-deps.sh - the Debian/Ubuntu packages CamTrace builds, runs and
 # tests with.  Needs root (uses sudo when run as an ordinary user).
+# file and dpkg-dev (from build-essential) build the Debian package
+# (CPack reads file types with file, dpkg-shlibdeps finds its
+# dependencies); man-db (with groff-base) renders the manual pages for
+# the docs.man test.
 set -eu
 
 PACKAGES="build-essential cmake pkg-config
     libwireshark-dev tshark
     libglib2.0-dev libmaxminddb-dev libc-ares-dev libpsl-dev libgcrypt20-dev
     libmaxmind-db-writer-perl mmdb-bin
-    ca-certificates time clang-format python3"
+    ca-certificates time clang-format python3
+    file man-db"
 # npm fetches the GeoLite2 databases.  Machines with Node.js from elsewhere
 # already have it, and Debian's npm conflicts with those packages.
 if ! command -v npm >/dev/null 2>&1; then

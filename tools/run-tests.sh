@@ -12,6 +12,7 @@ build=${CAMTRACE_TEST_BUILD:-$here/build-test}
 deps_present() {
     command -v cmake >/dev/null && command -v tshark >/dev/null &&
         command -v clang-format >/dev/null && command -v python3 >/dev/null &&
+        command -v man >/dev/null && command -v groff >/dev/null && command -v file >/dev/null &&
         pkg-config --exists wireshark glib-2.0 libmaxminddb libcares 2>/dev/null &&
         perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null
 }
