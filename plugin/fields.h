@@ -50,8 +50,9 @@ typedef struct {
 } camtrace_side_values;
 
 /* Add the CamTrace tree of a packet under tree: both sides, and foreign
- * unless it is -1. */
+ * unless it is CT_FOREIGN_UNKNOWN. */
 void camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
-                         ct_enricher *enricher, const camtrace_side_values sides[2], int foreign);
+                         ct_enricher *enricher, const camtrace_side_values sides[2],
+                         ct_foreign foreign);
 
 #endif

@@ -160,7 +160,8 @@ set_ends(stat_tap_table *table, guint row, const ct_flow *f)
     set_string(table, row, COL_SRC_ORG, src ? src->geo.as_org : NULL);
     set_string(table, row, COL_SRC_COUNTRY, src ? src->geo.country_iso : NULL);
     set_string(table, row, COL_FOREIGN,
-               camtrace_foreign_text(camtrace_foreign(src, dst), camtrace_any_global(src, dst)));
+               ct_home_foreign_text(camtrace_home_country(), camtrace_foreign(src, dst),
+                                    ct_home_any_global(src, dst)));
     if (dst != NULL && dst->geo.asn != 0) {
         g_snprintf(text, sizeof text, "%u", dst->geo.asn);
         set_string(table, row, COL_DST_ASN, text);

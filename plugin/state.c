@@ -43,7 +43,7 @@ static struct {
     /* Settled from the preferences, environment and .env. */
     gboolean settings_dirty;
     gboolean enabled;
-    char home_country[3]; /* "" when unset */
+    char home_country[CT_HOME_CODE_SIZE]; /* "" when unset */
 
     /* The databases, behind the enricher's cache. */
     gboolean databases_dirty;
@@ -124,19 +124,11 @@ resolve_home_country(void)
     const char *pref = st.prefs.home_country;
     char *value =
         pref && *pref ? g_strdup(pref) : ct_config_get("CAMTRACE_HOME_COUNTRY", NULL, NULL);
-    char *code = value ? g_strstrip(value) : NULL;
+    GError *error = NULL;
 
-    st.home_country[0] = '\0';
-    if (code != NULL && *code != '\0') {
-        if (strlen(code) == 2 && g_ascii_isalpha(code[0]) && g_ascii_isalpha(code[1])) {
-            st.home_country[0] = g_ascii_toupper(code[0]);
-            st.home_country[1] = g_ascii_toupper(code[1]);
-            st.home_country[2] = '\0';
-        } else {
-            camtrace_warn("home country \"%s\": not an ISO 3166-1 alpha-2 code (such as DE or "
-                          "US); camtrace.foreign stays empty",
-                          code);
-        }
+    if (!ct_home_parse(value, st.home_country, &error)) {
+        camtrace_warn("%s; camtrace.foreign stays empty", error->message);
+        g_error_free(error);
     }
     g_free(value);
 }
@@ -192,49 +184,21 @@ camtrace_home_country(void)
     return st.home_country[0] != '\0' ? st.home_country : NULL;
 }
 
-int
+ct_foreign
 camtrace_foreign(const ct_host *a, const ct_host *b)
 {
-    const ct_host *hosts[2] = {a, b};
-    const char *home = camtrace_home_country();
-    int foreign = -1;
-
-    if (home == NULL)
-        return -1;
-    for (int i = 0; i < 2; i++) {
-        const char *iso = hosts[i] ? hosts[i]->geo.country_iso : NULL;
-        if (hosts[i] == NULL || hosts[i]->scope != CT_SCOPE_GLOBAL || iso == NULL)
-            continue;
-        if (strcmp(iso, home) != 0)
-            return 1;
-        foreign = 0;
-    }
-    return foreign;
+    return ct_home_foreign(camtrace_home_country(), a, b);
 }
 
 void
-camtrace_out_foreign(ct_out *out, const char *key, int foreign)
+camtrace_out_foreign(ct_out *out, const char *key, ct_foreign foreign)
 {
-    if (foreign < 0)
+    if (foreign == CT_FOREIGN_UNKNOWN)
         ct_out_null(out, key);
-    else if (foreign)
+    else if (foreign == CT_FOREIGN_YES)
         ct_out_number(out, key, "true", 4);
     else
         ct_out_number(out, key, "false", 5);
-}
-
-const char *
-camtrace_foreign_text(int foreign, gboolean any_global)
-{
-    if (foreign >= 0)
-        return foreign ? "yes" : "no";
-    return any_global && camtrace_home_country() != NULL ? "unknown" : "";
-}
-
-gboolean
-camtrace_any_global(const ct_host *a, const ct_host *b)
-{
-    return (a != NULL && a->scope == CT_SCOPE_GLOBAL) || (b != NULL && b->scope == CT_SCOPE_GLOBAL);
 }
 
 /* ---- databases --------------------------------------------------------- */
