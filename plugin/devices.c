@@ -261,14 +261,10 @@ services_text(const GArray *services)
 
     for (guint i = 0; i < services->len; i++) {
         guint32 service = g_array_index(services, guint32, i);
-        guint8 proto = (guint8)(service >> 16);
-        const char *name = ct_flow_proto_name(proto);
+        char proto[CT_FLOW_PROTO_LABEL_SIZE];
         if (i > 0)
             g_string_append_c(s, ' ');
-        if (name != NULL)
-            g_string_append(s, name);
-        else
-            g_string_append_printf(s, "%u", proto);
+        g_string_append(s, ct_flow_proto_label((guint8)(service >> 16), proto));
         if ((service & 0xffffu) != 0xffffu)
             g_string_append_printf(s, "/%u", service & 0xffffu);
     }

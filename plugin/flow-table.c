@@ -177,8 +177,7 @@ static void
 new_row(stat_tap_table *table, guint row, const ct_flow *f)
 {
     stat_tap_table_item_type cells[N_COLS];
-    const char *proto = ct_flow_proto_name(f->proto);
-    char text[CT_OUT_TIMESTAMP_LEN];
+    char text[CT_OUT_TIMESTAMP_LEN], proto[CT_FLOW_PROTO_LABEL_SIZE];
 
     memset(cells, 0, sizeof cells);
     for (guint i = 0; i < N_COLS; i++)
@@ -187,11 +186,7 @@ new_row(stat_tap_table *table, guint row, const ct_flow *f)
 
     ct_out_format_timestamp(f->first_sec, f->first_usec, text);
     set_string(table, row, COL_START, text);
-    if (proto == NULL) {
-        g_snprintf(text, sizeof text, "%u", f->proto);
-        proto = text;
-    }
-    set_string(table, row, COL_PROTO, proto);
+    set_string(table, row, COL_PROTO, ct_flow_proto_label(f->proto, proto));
     set_ends(table, row, f);
 }
 

@@ -127,7 +127,7 @@ write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *coun
     camtrace_flow_names names;
     char text[64];
     char cid[CT_COMMUNITY_ID_LEN];
-    const char *proto = ct_flow_proto_name(f->proto);
+    char proto[CT_FLOW_PROTO_LABEL_SIZE];
     gint64 usecs = (f->last_sec - f->first_sec) * G_USEC_PER_SEC +
                    ((gint64)f->last_usec - (gint64)f->first_usec);
     ct_enricher *enricher = camtrace_enricher();
@@ -140,11 +140,7 @@ write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *coun
     }
     ct_out_begin(out);
     ct_out_timestamp(out, "ts", f->first_sec, f->first_usec);
-    if (proto == NULL) {
-        g_snprintf(text, sizeof text, "%u", f->proto);
-        proto = text;
-    }
-    ct_out_string(out, "proto", proto);
+    ct_out_string(out, "proto", ct_flow_proto_label(f->proto, proto));
     ct_addr_format(&f->src, text);
     ct_out_string(out, "src_ip", text);
     write_port(out, "src_port", f, f->sport);
