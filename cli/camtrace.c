@@ -123,6 +123,7 @@ typedef struct {
     ct_ptr *ptr;           /* NULL: no reverse DNS */
     char *ptr_servers;
     bool ptr_dead_warned;
+    bool ptr_errors_warned;
     guint64 ptr_sent_at_clear;
     ct_out *out;
     char *scratch;                 /* decoded strings, LINE_MAX_BYTES + 1 */
@@ -912,6 +913,12 @@ wait_for_names(cli *c)
             break;
         before = now;
     }
+    ct_ptr_get_stats(c->ptr, &now);
+    if (!c->ptr_errors_warned && now.errors > 0) {
+        c->ptr_errors_warned = true;
+        warn("reverse DNS: %s failed: %s; PTR names may come late or not at all", now.error_call,
+             g_strerror(now.last_errno));
+    }
     if (!c->ptr_dead_warned && ct_ptr_resolver_dead(c->ptr)) {
         c->ptr_dead_warned = true;
         warn("reverse DNS: %s did not answer %d questions in a row; PTR names stay empty for "
@@ -1129,7 +1136,7 @@ main(int argc, char **argv)
 
     write_ok = ct_out_finish(c.out, &error);
     if (stream != stdout && fclose(stream) != 0 && write_ok) {
-        g_set_error(&error, CT_ERROR, CT_ERR_UNREADABLE, "cannot write the output: %s",
+        g_set_error(&error, CT_ERROR, CT_ERR_WRITE, "cannot write the output: %s",
                     g_strerror(errno));
         write_ok = false;
     }

@@ -117,7 +117,7 @@ ct_out_finish(ct_out *out, GError **error)
         out->write_errno = errno;
     }
     if (out->failed) {
-        g_set_error(error, CT_ERROR, CT_ERR_UNREADABLE, "cannot write the output: %s",
+        g_set_error(error, CT_ERROR, CT_ERR_WRITE, "cannot write the output: %s",
                     g_strerror(out->write_errno));
         return false;
     }

@@ -70,6 +70,9 @@ struct ct_ptr {
     bool dead;
     bool stop;
     guint64 sent, answered, found;
+    guint64 errors; /* failed system calls: see ct_ptr_stats */
+    int last_errno;
+    const char *error_call;
 
     int wake[2];
     ares_channel channel;
@@ -93,6 +96,18 @@ entry_free(gpointer data)
     g_free(e);
 }
 
+/* Count a failed system call for ct_ptr_get_stats(); called without the
+ * lock.  The core prints nothing: the caller decides what to tell. */
+static void
+count_error(ct_ptr *ptr, const char *call, int err)
+{
+    g_mutex_lock(&ptr->lock);
+    ptr->errors++;
+    ptr->last_errno = err;
+    ptr->error_call = call;
+    g_mutex_unlock(&ptr->lock);
+}
+
 static void
 wake_thread(ct_ptr *ptr)
 {
@@ -100,7 +115,7 @@ wake_thread(ct_ptr *ptr)
 
     /* A full pipe already means "wake up": EAGAIN is fine. */
     if (write(ptr->wake[1], &byte, 1) < 0 && errno != EAGAIN)
-        g_warning("ct_ptr: wake-up pipe: %s", g_strerror(errno));
+        count_error(ptr, "write to the wake-up pipe", errno);
 }
 
 /* Called with lock held: settle e (of the current epoch) with an outcome. */
@@ -365,8 +380,12 @@ resolver_thread(gpointer data)
 
         pfd = (struct pollfd *)(void *)pfds->data;
         ready = poll(pfd, pfds->len, timeout_ms);
-        if (ready < 0 && errno != EINTR)
-            g_warning("ct_ptr: poll: %s", g_strerror(errno));
+        if (ready < 0 && errno != EINTR) {
+            count_error(ptr, "poll", errno);
+            /* Whatever made poll fail is not gone at once: wait about as
+             * poll would have, rather than spin. */
+            g_usleep((gulong)CLAMP(timeout_ms, 10, MAX_POLL_MS) * 1000);
+        }
         if (ready > 0 && (pfd[0].revents & POLLIN))
             drain_wake(ptr);
         process(ptr, pfd, ready > 0 ? pfds->len : 1);
@@ -439,7 +458,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
         g_once_init_leave(&library_ready, rc == ARES_SUCCESS ? 1 : 2);
     }
     if (library_ready != 1) {
-        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "c-ares library initialisation failed");
+        g_set_error(error, CT_ERROR, CT_ERR_RESOLVER, "c-ares library initialisation failed");
         return NULL;
     }
 
@@ -466,7 +485,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
                            ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
                                ARES_OPT_SOCK_STATE_CB);
     if (rc != ARES_SUCCESS) {
-        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "c-ares: %s", ares_strerror(rc));
+        g_set_error(error, CT_ERROR, CT_ERR_RESOLVER, "c-ares: %s", ares_strerror(rc));
         ptr->channel = NULL;
         goto fail;
     }
@@ -484,7 +503,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     if (!g_unix_open_pipe(ptr->wake, FD_CLOEXEC, NULL) ||
         fcntl(ptr->wake[0], F_SETFL, O_NONBLOCK) < 0 ||
         fcntl(ptr->wake[1], F_SETFL, O_NONBLOCK) < 0) {
-        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "cannot create a pipe: %s", g_strerror(errno));
+        g_set_error(error, CT_ERROR, CT_ERR_SYSTEM, "cannot create a pipe: %s", g_strerror(errno));
         goto fail;
     }
     ptr->thread = g_thread_new("camtrace-dns", resolver_thread, ptr);
@@ -633,6 +652,9 @@ ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats)
     stats->answered = ptr->answered;
     stats->found = ptr->found;
     stats->pending = ptr->pending;
+    stats->errors = ptr->errors;
+    stats->last_errno = ptr->last_errno;
+    stats->error_call = ptr->error_call;
     g_mutex_unlock(&ptr->lock);
 }
 

@@ -56,10 +56,17 @@ typedef struct {
     guint64 answered; /* any final outcome, TIMEOUT included */
     guint64 found;    /* outcomes with a name */
     guint pending;    /* queued or in flight now */
+    /* System calls that failed (the resolver thread's poll, the wake-up
+     * pipe): answers may then come late, as timeouts, or not at all.  The
+     * resolver prints nothing; its caller tells the user. */
+    guint64 errors;
+    int last_errno;         /* errno of the latest failure, 0 when none */
+    const char *error_call; /* what failed last: "poll", ...; NULL when none */
 } ct_ptr_stats;
 
-/* Start a resolver; NULL with error set if the servers are invalid or
- * c-ares cannot start. */
+/* Start a resolver; NULL with error set: CT_ERR_INVALID when the servers
+ * are invalid, CT_ERR_RESOLVER when c-ares cannot start, CT_ERR_SYSTEM
+ * when the system refuses the wake-up pipe. */
 ct_ptr *ct_ptr_new(const ct_ptr_options *options, GError **error);
 void ct_ptr_free(ct_ptr *ptr);
 

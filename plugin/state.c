@@ -60,8 +60,9 @@ static struct {
     char *resolver_servers; /* for messages */
     char *resolver_message; /* the last one said: not repeated */
     gboolean dead_warned;
-    gboolean sync; /* tshark: wait for names */
-    GArray *noted; /* ct_addr seen while no tree was built */
+    gboolean errors_warned; /* the resolver's failed system calls, said once */
+    gboolean sync;          /* tshark: wait for names */
+    GArray *noted;          /* ct_addr seen while no tree was built */
     GHashTable *noted_set;
     guint refresh_source; /* the GUI's timeout */
     guint found_cursor;
@@ -355,11 +356,28 @@ announce_name(const ct_addr *addr, const char *name, gpointer data _U_)
     }
 }
 
+/* The resolver's system calls failing: said once per resolver. */
+static void
+check_errors(void)
+{
+    ct_ptr_stats stats;
+
+    if (st.errors_warned || st.resolver == NULL)
+        return;
+    ct_ptr_get_stats(st.resolver, &stats);
+    if (stats.errors == 0)
+        return;
+    st.errors_warned = TRUE;
+    camtrace_warn("reverse DNS: %s failed: %s; PTR names may come late or not at all",
+                  stats.error_call, g_strerror(stats.last_errno));
+}
+
 static gboolean
 refresh_names(gpointer data _U_)
 {
     if (st.resolver != NULL)
         ct_ptr_take_found(st.resolver, &st.found_cursor, announce_name, NULL);
+    check_errors();
     return G_SOURCE_CONTINUE;
 }
 
@@ -387,6 +405,7 @@ resolver(void)
     ct_ptr_free(st.resolver);
     st.resolver = NULL;
     st.found_cursor = 0;
+    st.errors_warned = FALSE;
     g_clear_pointer(&st.resolver_servers, g_free);
 
     if (st.prefs.dns_servers && *st.prefs.dns_servers) {
@@ -455,6 +474,7 @@ camtrace_ptr_note(const ct_addr *src, const ct_addr *dst)
 static void
 check_dead(void)
 {
+    check_errors();
     if (!st.dead_warned && ct_ptr_resolver_dead(st.resolver)) {
         st.dead_warned = TRUE;
         camtrace_warn("reverse DNS: %s did not answer %d questions in a row; PTR names stay "

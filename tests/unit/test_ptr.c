@@ -5,10 +5,12 @@
 #include <glib/gstdio.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -362,6 +364,96 @@ test_bad_server_list(void)
     g_error_free(error);
 }
 
+/* A resolver that works has no failed system calls to report. */
+static void
+test_no_errors(void)
+{
+    ct_ptr *ptr = resolver_with(unused_port(), 100, 4);
+    ct_ptr_stats stats;
+    char name[CT_DNS_NAME_MAX + 1];
+
+    g_assert_cmpint(resolve(ptr, "8.8.8.8", name, NULL), ==, CT_PTR_TIMEOUT);
+    ct_ptr_get_stats(ptr, &stats);
+    g_assert_cmpuint(stats.errors, ==, 0);
+    g_assert_cmpint(stats.last_errno, ==, 0);
+    g_assert_null(stats.error_call);
+    ct_ptr_free(ptr);
+}
+
+/* Set the soft limit of open files; returns the one before. */
+static rlim_t
+set_open_files(rlim_t soft)
+{
+    struct rlimit limit;
+    rlim_t before;
+
+    g_assert_cmpint(getrlimit(RLIMIT_NOFILE, &limit), ==, 0);
+    before = limit.rlim_cur;
+    limit.rlim_cur = soft;
+    g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &limit), ==, 0);
+    return before;
+}
+
+/* poll(2) refuses more descriptors than RLIMIT_NOFILE allows (EINVAL):
+ * the failure is counted, not printed. */
+static void
+test_poll_failure(void)
+{
+    if (g_test_subprocess()) {
+        ct_ptr *ptr = resolver_with(unused_port(), 100, 4);
+        ct_ptr_stats stats;
+        rlim_t before = set_open_files(0);
+
+        g_usleep(600 * 1000); /* the poll in progress times out, the next fails */
+        ct_ptr_get_stats(ptr, &stats);
+        set_open_files(before);
+        g_assert_cmpuint(stats.errors, >, 0);
+        g_assert_cmpint(stats.last_errno, ==, EINVAL);
+        g_assert_cmpstr(stats.error_call, ==, "poll");
+        ct_ptr_free(ptr);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("");
+}
+
+/* With too few descriptors a resolver does not start, and says why as
+ * a status: the wake-up pipe (its last descriptors) is CT_ERR_SYSTEM,
+ * anything c-ares needs before is CT_ERR_RESOLVER; nothing is printed. */
+static void
+test_out_of_descriptors(void)
+{
+    if (g_test_subprocess()) {
+        ct_ptr_options opts = {"127.0.0.1:53", 100, 4};
+        int lowest = dup(0);
+        int last_failure = CT_OK;
+        ct_ptr *ptr = NULL;
+
+        g_assert_cmpint(lowest, >=, 0);
+        close(lowest);
+        for (rlim_t limit = (rlim_t)lowest; ptr == NULL && limit < (rlim_t)lowest + 16; limit++) {
+            GError *error = NULL;
+            rlim_t before = set_open_files(limit);
+            ptr = ct_ptr_new(&opts, &error);
+            set_open_files(before);
+            if (ptr == NULL) {
+                g_assert_true(error->domain == CT_ERROR);
+                g_assert_true(error->code == CT_ERR_SYSTEM || error->code == CT_ERR_RESOLVER);
+                last_failure = error->code;
+                g_error_free(error);
+            }
+        }
+        g_assert_nonnull(ptr);
+        g_assert_cmpint(last_failure, ==, CT_ERR_SYSTEM);
+        ct_ptr_free(ptr);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -375,5 +467,8 @@ main(int argc, char **argv)
     g_test_add_func("/ptr/no-server", test_no_server);
     g_test_add_func("/ptr/servers", test_servers);
     g_test_add_func("/ptr/bad-server-list", test_bad_server_list);
+    g_test_add_func("/ptr/no-errors", test_no_errors);
+    g_test_add_func("/ptr/poll-failure", test_poll_failure);
+    g_test_add_func("/ptr/out-of-descriptors", test_out_of_descriptors);
     return g_test_run();
 }
