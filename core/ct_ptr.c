@@ -20,6 +20,14 @@
  *
  * ct_ptr_clear() starts a new epoch: answers to questions of an older
  * epoch still arrive (they hold a slot until then) but are dropped.
+ *
+ * The bound: every entry that is no longer pending joins the `settled`
+ * queue, in the order of its outcomes; when more than max_answers are
+ * settled, the oldest are dropped until half remain.  Pending entries are
+ * never dropped (the send queue and the answers refer to them).  Names go
+ * into found_order in that same order, so the names dropped are always
+ * its first ones: found_base counts them, and a take_found cursor is an
+ * index into every name found since the last clear.
  */
 #include "ct_ptr.h"
 
@@ -48,6 +56,7 @@ typedef struct {
     ct_ptr_state state;
     unsigned count;
     char *name;
+    GList settled; /* link in ct_ptr.settled once not pending; data is the entry */
 } entry;
 
 typedef struct {
@@ -61,9 +70,13 @@ struct ct_ptr {
     GCond changed;
     GHashTable *entries; /* ct_addr* -> entry* */
     GQueue queue;        /* entries waiting to be sent */
-    GArray *found_order; /* ct_addr of each name found, in arrival order */
-    guint in_flight;     /* inside c-ares, any epoch */
-    guint pending;       /* entries of this epoch in PENDING state */
+    GArray *found_order; /* ct_addr of each name found and kept, in arrival order */
+    guint found_base;    /* names found before found_order[0] since the clear */
+    GQueue settled;      /* entries not pending, oldest outcome first; links inside */
+    guint max_answers;
+    guint64 evicted;
+    guint in_flight; /* inside c-ares, any epoch */
+    guint pending;   /* entries of this epoch in PENDING state */
     guint concurrency;
     guint epoch;
     guint failures_in_row;
@@ -118,13 +131,45 @@ wake_thread(ct_ptr *ptr)
         count_error(ptr, "write to the wake-up pipe", errno);
 }
 
-/* Called with lock held: settle e (of the current epoch) with an outcome. */
+/* Called with lock held: forget the oldest outcomes until half of
+ * max_answers remain. */
+static void
+evict(ct_ptr *ptr)
+{
+    guint names = 0;
+    GList *link;
+
+    while (ptr->settled.length > ptr->max_answers / 2 &&
+           (link = g_queue_pop_head_link(&ptr->settled)) != NULL) {
+        entry *e = link->data;
+        if (e->state == CT_PTR_FOUND)
+            names++;
+        g_hash_table_remove(ptr->entries, &e->addr); /* frees e */
+        ptr->evicted++;
+    }
+    g_array_remove_range(ptr->found_order, 0, names);
+    ptr->found_base += names;
+}
+
+/* Called with lock held: e has its outcome, and joins the cache's bound. */
+static void
+keep_outcome(ct_ptr *ptr, entry *e)
+{
+    e->settled.data = e;
+    g_queue_push_tail_link(&ptr->settled, &e->settled);
+    if (ptr->settled.length > ptr->max_answers)
+        evict(ptr);
+}
+
+/* Called with lock held: settle e (of the current epoch, pending) with an
+ * outcome. */
 static void
 settle(ct_ptr *ptr, entry *e, ct_ptr_state state)
 {
     if (e->state == CT_PTR_PENDING)
         ptr->pending--;
     e->state = state;
+    keep_outcome(ptr, e);
 }
 
 /* Called with lock held. */
@@ -469,6 +514,9 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     g_queue_init(&ptr->queue);
     ptr->found_order = g_array_new(FALSE, FALSE, sizeof(ct_addr));
     ptr->concurrency = options && options->concurrency ? options->concurrency : DEFAULT_CONCURRENCY;
+    ptr->max_answers =
+        options && options->max_answers ? MAX(options->max_answers, 2) : CT_PTR_MAX_ANSWERS;
+    g_queue_init(&ptr->settled);
     ptr->wake[0] = ptr->wake[1] = -1;
     ptr->sockets = g_array_new(FALSE, FALSE, sizeof(socket_interest));
 
@@ -558,6 +606,7 @@ ct_ptr_request(ct_ptr *ptr, const ct_addr *seen)
         g_hash_table_insert(ptr->entries, &e->addr, e);
         if (ptr->dead) {
             e->state = CT_PTR_SKIPPED;
+            keep_outcome(ptr, e);
         } else {
             e->state = CT_PTR_PENDING;
             ptr->pending++;
@@ -652,6 +701,8 @@ ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats)
     stats->answered = ptr->answered;
     stats->found = ptr->found;
     stats->pending = ptr->pending;
+    stats->cached = ptr->settled.length;
+    stats->evicted = ptr->evicted;
     stats->errors = ptr->errors;
     stats->last_errno = ptr->last_errno;
     stats->error_call = ptr->error_call;
@@ -666,15 +717,16 @@ ct_ptr_take_found(ct_ptr *ptr, guint *cursor, ct_ptr_found_fn fn, gpointer data)
     guint n;
 
     g_mutex_lock(&ptr->lock);
-    if (*cursor > ptr->found_order->len) /* cleared since */
+    if (*cursor > ptr->found_base + ptr->found_order->len) /* cleared since */
         *cursor = 0;
-    for (guint i = *cursor; i < ptr->found_order->len; i++) {
+    for (guint i = MAX(*cursor, ptr->found_base) - ptr->found_base; i < ptr->found_order->len;
+         i++) {
         ct_addr *addr = &g_array_index(ptr->found_order, ct_addr, i);
         entry *e = g_hash_table_lookup(ptr->entries, addr);
         g_array_append_val(addrs, *addr);
         g_ptr_array_add(names, g_strdup(e->name));
     }
-    *cursor = ptr->found_order->len;
+    *cursor = ptr->found_base + ptr->found_order->len;
     g_mutex_unlock(&ptr->lock);
 
     for (n = 0; n < addrs->len; n++)
@@ -691,6 +743,8 @@ ct_ptr_clear(ct_ptr *ptr)
     ptr->epoch++;
     g_queue_clear(&ptr->queue);
     g_array_set_size(ptr->found_order, 0);
+    ptr->found_base = 0;
+    g_queue_init(&ptr->settled); /* its links are inside the entries */
     g_hash_table_remove_all(ptr->entries);
     ptr->pending = 0;
     ptr->failures_in_row = 0;

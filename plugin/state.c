@@ -26,8 +26,8 @@
 
 #include "ct_config.h"
 
-/* Distinct addresses the enricher remembers before its cache starts over
- * (about 200 bytes each). */
+/* Distinct addresses the enricher holds at most (about 200 bytes each);
+ * it keeps to that itself (see ct_enrich.h). */
 #define MAX_HOSTS (2u * 1024 * 1024)
 /* Addresses noted for reverse DNS while no tree is built. */
 #define MAX_NOTED (256u * 1024)
@@ -307,7 +307,6 @@ camtrace_enricher(void)
     } else {
         check_replaced();
     }
-    ct_enricher_trim(st.enricher, MAX_HOSTS);
     return st.enricher;
 }
 
@@ -421,6 +420,7 @@ resolver(void)
     opts.servers = servers;
     opts.timeout_ms = st.prefs.ptr_timeout_ms;
     opts.concurrency = st.prefs.ptr_concurrency;
+    opts.max_answers = CT_PTR_MAX_ANSWERS; /* the resolver keeps to it itself */
     st.resolver = ct_ptr_new(&opts, &error);
     g_free(servers);
     if (st.resolver == NULL) {
@@ -598,7 +598,7 @@ void
 camtrace_state_register(void)
 {
     st.sync = g_strcmp0(g_get_prgname(), "tshark") == 0;
-    st.enricher = ct_enricher_new();
+    st.enricher = ct_enricher_new(MAX_HOSTS);
     st.names = ct_names_new();
     register_init_routine(state_init);
     register_shutdown_routine(state_shutdown);
