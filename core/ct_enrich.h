@@ -1,9 +1,10 @@
 /* ct_enrich.h - everything CamTrace knows about an address, cached.
  *
- * A ct_enricher combines the address scope and the MaxMind lookups (and,
- * later, reverse DNS) and remembers the result for each distinct address
- * for the life of a capture: packets and flow records repeat the same few
- * thousand addresses millions of times.
+ * A ct_enricher combines the address scope and the MaxMind lookups and
+ * remembers the result for each distinct address for the life of a
+ * capture: packets and flow records repeat the same few thousand
+ * addresses millions of times.  Reverse DNS is not part of it: callers
+ * ask ct_ptr (ct_ptr.h) for names and pass them on (ct_out_host()).
  *
  * The cache is bounded at creation and keeps to its bound by itself: it
  * holds at most max_hosts addresses, in two halves.  New addresses go
