@@ -220,7 +220,7 @@ append_csv_string(GString *buf, const char *text, size_t len)
         plain &= c >= 0x20 && c <= 0x7e;
     }
     if (plain && !quote) {
-        g_string_append_len(buf, text, len);
+        g_string_append_len(buf, text, (gssize)len);
         return;
     }
     if (quote)
