@@ -22,9 +22,9 @@
  * host table keeps what ct_enricher found and the nine output cells
  * already rendered (ct_out_host_render): a flow log repeats a few thousand
  * hosts millions of times, and formatting their cells again for every
- * record cost more than everything else together.  Both caches are
- * emptied together when they grow past MAX_HOSTS, between records (never
- * while a ct_host pointer is held).
+ * record cost more than everything else together.  The enricher keeps
+ * to MAX_HOSTS by itself; the host table is emptied between records when
+ * the enricher has given hosts up since (ct_enricher_evictions()).
  *
  * Bad input never disappears silently: every rejected line is named on
  * stderr with its line number and reason, the summary counts it, and
@@ -53,10 +53,13 @@
 /* Records and bytes held while their PTR questions are out. */
 #define BATCH_RECORDS 4096
 #define BATCH_BYTES (8 * 1024 * 1024)
-/* Addresses cached before ct_enricher_trim() starts over (~20 MB). */
+/* Addresses the enricher holds at most (~20 MB).  Its hosts stay valid
+ * for MAX_HOSTS / 2 new addresses, far more than the 2 * BATCH_RECORDS
+ * that can come between two checks of forget_given_up(). */
 #define MAX_HOSTS 65536
-/* Addresses ct_ptr remembers before it is cleared. */
-#define PTR_FORGET_AFTER 262144
+/* Outcomes ct_ptr caches at most (it keeps to that itself; a batch's are
+ * the newest, so they are kept until the batch is written). */
+#define PTR_MAX_ANSWERS 262144
 #define PTR_TIMEOUT_DEFAULT 2000
 /* Bytes of a bad value quoted in a message. */
 #define SHOW_MAX 40
@@ -123,14 +126,15 @@ typedef struct {
     ct_ptr *ptr;           /* NULL: no reverse DNS */
     char *ptr_servers;
     bool ptr_dead_warned;
-    guint64 ptr_sent_at_clear;
+    bool ptr_errors_warned;
     ct_out *out;
     char *scratch;                 /* decoded strings, LINE_MAX_BYTES + 1 */
     const ct_json_member *members; /* of the last scan */
     size_t n_members;
     int col[INPUT_COLUMNS];
     guint64 read, written, rejected;
-    guint since_trim;
+    guint since_check;      /* records since forget_given_up() */
+    guint64 evictions_seen; /* the enricher's, as of the last check */
 
     GByteArray *arena;
     GArray *batch;   /* batch_record */
@@ -404,7 +408,7 @@ start_resolver(cli *c)
 {
     ct_source source;
     char *servers = ct_config_get("DNS_RESOLVER", NULL, &source);
-    ct_ptr_options opts = {servers, c->opt.ptr_timeout_ms, 0};
+    ct_ptr_options opts = {servers, c->opt.ptr_timeout_ms, 0, PTR_MAX_ANSWERS};
     GError *error = NULL;
 
     c->ptr = ct_ptr_new(&opts, &error);
@@ -877,16 +881,21 @@ write_record(cli *c, const ct_addr *src, const ct_addr *dst)
     c->written++;
 }
 
+/* Our entries point into the enricher's hosts: forget them once the
+ * enricher has given hosts up. */
 static void
-trim_caches(cli *c)
+forget_given_up(cli *c)
 {
-    c->since_trim = 0;
+    guint64 evictions;
+
+    c->since_check = 0;
     if (c->enricher == NULL)
         return;
-    ct_enricher_trim(c->enricher, MAX_HOSTS);
-    /* Our entries point into the enricher's. */
-    if (ct_enricher_size(c->enricher) == 0)
+    evictions = ct_enricher_evictions(c->enricher);
+    if (evictions != c->evictions_seen) {
         host_table_clear(&c->hosts);
+        c->evictions_seen = evictions;
+    }
 }
 
 /* ---- reverse DNS batches --------------------------------------------- */
@@ -912,6 +921,12 @@ wait_for_names(cli *c)
             break;
         before = now;
     }
+    ct_ptr_get_stats(c->ptr, &now);
+    if (!c->ptr_errors_warned && now.errors > 0) {
+        c->ptr_errors_warned = true;
+        warn("reverse DNS: %s failed: %s; PTR names may come late or not at all", now.error_call,
+             g_strerror(now.last_errno));
+    }
     if (!c->ptr_dead_warned && ct_ptr_resolver_dead(c->ptr)) {
         c->ptr_dead_warned = true;
         warn("reverse DNS: %s did not answer %d questions in a row; PTR names stay empty for "
@@ -923,8 +938,6 @@ wait_for_names(cli *c)
 static void
 flush_batch(cli *c)
 {
-    ct_ptr_stats stats;
-
     if (c->batch->len == 0)
         return;
     wait_for_names(c);
@@ -942,13 +955,7 @@ flush_batch(cli *c)
     g_array_set_size(c->batch, 0);
     g_array_set_size(c->lookups, 0);
     g_byte_array_set_size(c->arena, 0);
-    trim_caches(c);
-    /* Keep ct_ptr's memory bounded too; a dead resolver stays dead. */
-    ct_ptr_get_stats(c->ptr, &stats);
-    if (stats.sent - c->ptr_sent_at_clear > PTR_FORGET_AFTER && !ct_ptr_resolver_dead(c->ptr)) {
-        ct_ptr_clear(c->ptr);
-        c->ptr_sent_at_clear = stats.sent;
-    }
+    forget_given_up(c);
 }
 
 static void
@@ -969,8 +976,8 @@ handle_record(cli *c, guint64 line_no, const char *line, size_t len)
         return;
     if (c->ptr == NULL) {
         write_record(c, &r.src, &r.dst);
-        if (++c->since_trim == BATCH_RECORDS)
-            trim_caches(c);
+        if (++c->since_check == BATCH_RECORDS)
+            forget_given_up(c);
         return;
     }
     r.line_no = line_no;
@@ -1106,7 +1113,7 @@ main(int argc, char **argv)
         return EXIT_USAGE;
 
     if (enrichment_wanted(&c.opt)) {
-        c.enricher = ct_enricher_new();
+        c.enricher = ct_enricher_new(MAX_HOSTS);
         host_table_init(&c.hosts);
         open_database(ct_enricher_geo(c.enricher), CT_GEO_DB_ASN);
         open_database(ct_enricher_geo(c.enricher), CT_GEO_DB_CITY);
@@ -1129,7 +1136,7 @@ main(int argc, char **argv)
 
     write_ok = ct_out_finish(c.out, &error);
     if (stream != stdout && fclose(stream) != 0 && write_ok) {
-        g_set_error(&error, CT_ERROR, CT_ERR_UNREADABLE, "cannot write the output: %s",
+        g_set_error(&error, CT_ERROR, CT_ERR_WRITE, "cannot write the output: %s",
                     g_strerror(errno));
         write_ok = false;
     }

@@ -100,7 +100,7 @@ name_equal(const wire_name *a, const wire_name *b)
     if (a->len != b->len)
         return false;
     for (size_t i = 0; i < a->len; i++) {
-        if (g_ascii_tolower(a->bytes[i]) != g_ascii_tolower(b->bytes[i]))
+        if (g_ascii_tolower((gchar)a->bytes[i]) != g_ascii_tolower((gchar)b->bytes[i]))
             return false;
     }
     return true;

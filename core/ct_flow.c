@@ -284,3 +284,14 @@ ct_flow_proto_name(uint8_t proto)
         return NULL;
     }
 }
+
+const char *
+ct_flow_proto_label(uint8_t proto, char buf[CT_FLOW_PROTO_LABEL_SIZE])
+{
+    const char *name = ct_flow_proto_name(proto);
+
+    if (name != NULL)
+        return name;
+    g_snprintf(buf, CT_FLOW_PROTO_LABEL_SIZE, "%u", proto);
+    return buf;
+}

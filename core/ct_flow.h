@@ -73,6 +73,13 @@ void ct_flow_table_clear(ct_flow_table *table);
  * "icmp", "ipv6-icmp" is written "icmpv6" as Wireshark does), or NULL. */
 const char *ct_flow_proto_name(uint8_t proto);
 
+/* Room for a number written by ct_flow_proto_label(): "255" and NUL. */
+#define CT_FLOW_PROTO_LABEL_SIZE 4
+/* An IP protocol as the exports and the flow table write it: its keyword
+ * (ct_flow_proto_name()), else its number in decimal ("253") written into
+ * buf.  Returns the keyword or buf. */
+const char *ct_flow_proto_label(uint8_t proto, char buf[CT_FLOW_PROTO_LABEL_SIZE]);
+
 G_END_DECLS
 
 #endif

@@ -117,7 +117,7 @@ ct_out_finish(ct_out *out, GError **error)
         out->write_errno = errno;
     }
     if (out->failed) {
-        g_set_error(error, CT_ERROR, CT_ERR_UNREADABLE, "cannot write the output: %s",
+        g_set_error(error, CT_ERROR, CT_ERR_WRITE, "cannot write the output: %s",
                     g_strerror(out->write_errno));
         return false;
     }
@@ -220,7 +220,7 @@ append_csv_string(GString *buf, const char *text, size_t len)
         plain &= c >= 0x20 && c <= 0x7e;
     }
     if (plain && !quote) {
-        g_string_append_len(buf, text, len);
+        g_string_append_len(buf, text, (gssize)len);
         return;
     }
     if (quote)

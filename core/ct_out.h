@@ -51,8 +51,12 @@ extern const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS];
 /* Write to stream (not closed by ct_out_free). */
 ct_out *ct_out_new(ct_out_format format, FILE *stream);
 
-/* Flush and free; false with error set if any write failed. */
+/* Write out what is still buffered and flush the stream, which stays
+ * open; false with error (CT_ERR_WRITE) set if any write failed, this one
+ * or an earlier one.  The writer is not freed: call ct_out_free(). */
 bool ct_out_finish(ct_out *out, GError **error);
+/* Free the writer.  Records still buffered (no ct_out_finish() since) are
+ * dropped; the stream is not closed. */
 void ct_out_free(ct_out *out);
 
 ct_out_format ct_out_get_format(const ct_out *out);

@@ -20,6 +20,14 @@
  *
  * ct_ptr_clear() starts a new epoch: answers to questions of an older
  * epoch still arrive (they hold a slot until then) but are dropped.
+ *
+ * The bound: every entry that is no longer pending joins the `settled`
+ * queue, in the order of its outcomes; when more than max_answers are
+ * settled, the oldest are dropped until half remain.  Pending entries are
+ * never dropped (the send queue and the answers refer to them).  Names go
+ * into found_order in that same order, so the names dropped are always
+ * its first ones: found_base counts them, and a take_found cursor is an
+ * index into every name found since the last clear.
  */
 #include "ct_ptr.h"
 
@@ -48,6 +56,7 @@ typedef struct {
     ct_ptr_state state;
     unsigned count;
     char *name;
+    GList settled; /* link in ct_ptr.settled once not pending; data is the entry */
 } entry;
 
 typedef struct {
@@ -61,15 +70,22 @@ struct ct_ptr {
     GCond changed;
     GHashTable *entries; /* ct_addr* -> entry* */
     GQueue queue;        /* entries waiting to be sent */
-    GArray *found_order; /* ct_addr of each name found, in arrival order */
-    guint in_flight;     /* inside c-ares, any epoch */
-    guint pending;       /* entries of this epoch in PENDING state */
+    GArray *found_order; /* ct_addr of each name found and kept, in arrival order */
+    guint found_base;    /* names found before found_order[0] since the clear */
+    GQueue settled;      /* entries not pending, oldest outcome first; links inside */
+    guint max_answers;
+    guint64 evicted;
+    guint in_flight; /* inside c-ares, any epoch */
+    guint pending;   /* entries of this epoch in PENDING state */
     guint concurrency;
     guint epoch;
     guint failures_in_row;
     bool dead;
     bool stop;
     guint64 sent, answered, found;
+    guint64 errors; /* failed system calls: see ct_ptr_stats */
+    int last_errno;
+    const char *error_call;
 
     int wake[2];
     ares_channel channel;
@@ -93,6 +109,18 @@ entry_free(gpointer data)
     g_free(e);
 }
 
+/* Count a failed system call for ct_ptr_get_stats(); called without the
+ * lock.  The core prints nothing: the caller decides what to tell. */
+static void
+count_error(ct_ptr *ptr, const char *call, int err)
+{
+    g_mutex_lock(&ptr->lock);
+    ptr->errors++;
+    ptr->last_errno = err;
+    ptr->error_call = call;
+    g_mutex_unlock(&ptr->lock);
+}
+
 static void
 wake_thread(ct_ptr *ptr)
 {
@@ -100,16 +128,48 @@ wake_thread(ct_ptr *ptr)
 
     /* A full pipe already means "wake up": EAGAIN is fine. */
     if (write(ptr->wake[1], &byte, 1) < 0 && errno != EAGAIN)
-        g_warning("ct_ptr: wake-up pipe: %s", g_strerror(errno));
+        count_error(ptr, "write to the wake-up pipe", errno);
 }
 
-/* Called with lock held: settle e (of the current epoch) with an outcome. */
+/* Called with lock held: forget the oldest outcomes until half of
+ * max_answers remain. */
+static void
+evict(ct_ptr *ptr)
+{
+    guint names = 0;
+    GList *link;
+
+    while (ptr->settled.length > ptr->max_answers / 2 &&
+           (link = g_queue_pop_head_link(&ptr->settled)) != NULL) {
+        entry *e = link->data;
+        if (e->state == CT_PTR_FOUND)
+            names++;
+        g_hash_table_remove(ptr->entries, &e->addr); /* frees e */
+        ptr->evicted++;
+    }
+    g_array_remove_range(ptr->found_order, 0, names);
+    ptr->found_base += names;
+}
+
+/* Called with lock held: e has its outcome, and joins the cache's bound. */
+static void
+keep_outcome(ct_ptr *ptr, entry *e)
+{
+    e->settled.data = e;
+    g_queue_push_tail_link(&ptr->settled, &e->settled);
+    if (ptr->settled.length > ptr->max_answers)
+        evict(ptr);
+}
+
+/* Called with lock held: settle e (of the current epoch, pending) with an
+ * outcome. */
 static void
 settle(ct_ptr *ptr, entry *e, ct_ptr_state state)
 {
     if (e->state == CT_PTR_PENDING)
         ptr->pending--;
     e->state = state;
+    keep_outcome(ptr, e);
 }
 
 /* Called with lock held. */
@@ -365,8 +425,12 @@ resolver_thread(gpointer data)
 
         pfd = (struct pollfd *)(void *)pfds->data;
         ready = poll(pfd, pfds->len, timeout_ms);
-        if (ready < 0 && errno != EINTR)
-            g_warning("ct_ptr: poll: %s", g_strerror(errno));
+        if (ready < 0 && errno != EINTR) {
+            count_error(ptr, "poll", errno);
+            /* Whatever made poll fail is not gone at once: wait about as
+             * poll would have, rather than spin. */
+            g_usleep((gulong)CLAMP(timeout_ms, 10, MAX_POLL_MS) * 1000);
+        }
         if (ready > 0 && (pfd[0].revents & POLLIN))
             drain_wake(ptr);
         process(ptr, pfd, ready > 0 ? pfds->len : 1);
@@ -439,7 +503,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
         g_once_init_leave(&library_ready, rc == ARES_SUCCESS ? 1 : 2);
     }
     if (library_ready != 1) {
-        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "c-ares library initialisation failed");
+        g_set_error(error, CT_ERROR, CT_ERR_RESOLVER, "c-ares library initialisation failed");
         return NULL;
     }
 
@@ -450,6 +514,9 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     g_queue_init(&ptr->queue);
     ptr->found_order = g_array_new(FALSE, FALSE, sizeof(ct_addr));
     ptr->concurrency = options && options->concurrency ? options->concurrency : DEFAULT_CONCURRENCY;
+    ptr->max_answers =
+        options && options->max_answers ? MAX(options->max_answers, 2) : CT_PTR_MAX_ANSWERS;
+    g_queue_init(&ptr->settled);
     ptr->wake[0] = ptr->wake[1] = -1;
     ptr->sockets = g_array_new(FALSE, FALSE, sizeof(socket_interest));
 
@@ -466,7 +533,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
                            ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
                                ARES_OPT_SOCK_STATE_CB);
     if (rc != ARES_SUCCESS) {
-        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "c-ares: %s", ares_strerror(rc));
+        g_set_error(error, CT_ERROR, CT_ERR_RESOLVER, "c-ares: %s", ares_strerror(rc));
         ptr->channel = NULL;
         goto fail;
     }
@@ -484,7 +551,7 @@ ct_ptr_new(const ct_ptr_options *options, GError **error)
     if (!g_unix_open_pipe(ptr->wake, FD_CLOEXEC, NULL) ||
         fcntl(ptr->wake[0], F_SETFL, O_NONBLOCK) < 0 ||
         fcntl(ptr->wake[1], F_SETFL, O_NONBLOCK) < 0) {
-        g_set_error(error, CT_ERROR, CT_ERR_INVALID, "cannot create a pipe: %s", g_strerror(errno));
+        g_set_error(error, CT_ERROR, CT_ERR_SYSTEM, "cannot create a pipe: %s", g_strerror(errno));
         goto fail;
     }
     ptr->thread = g_thread_new("camtrace-dns", resolver_thread, ptr);
@@ -539,6 +606,7 @@ ct_ptr_request(ct_ptr *ptr, const ct_addr *seen)
         g_hash_table_insert(ptr->entries, &e->addr, e);
         if (ptr->dead) {
             e->state = CT_PTR_SKIPPED;
+            keep_outcome(ptr, e);
         } else {
             e->state = CT_PTR_PENDING;
             ptr->pending++;
@@ -633,6 +701,11 @@ ct_ptr_get_stats(ct_ptr *ptr, ct_ptr_stats *stats)
     stats->answered = ptr->answered;
     stats->found = ptr->found;
     stats->pending = ptr->pending;
+    stats->cached = ptr->settled.length;
+    stats->evicted = ptr->evicted;
+    stats->errors = ptr->errors;
+    stats->last_errno = ptr->last_errno;
+    stats->error_call = ptr->error_call;
     g_mutex_unlock(&ptr->lock);
 }
 
@@ -644,15 +717,16 @@ ct_ptr_take_found(ct_ptr *ptr, guint *cursor, ct_ptr_found_fn fn, gpointer data)
     guint n;
 
     g_mutex_lock(&ptr->lock);
-    if (*cursor > ptr->found_order->len) /* cleared since */
+    if (*cursor > ptr->found_base + ptr->found_order->len) /* cleared since */
         *cursor = 0;
-    for (guint i = *cursor; i < ptr->found_order->len; i++) {
+    for (guint i = MAX(*cursor, ptr->found_base) - ptr->found_base; i < ptr->found_order->len;
+         i++) {
         ct_addr *addr = &g_array_index(ptr->found_order, ct_addr, i);
         entry *e = g_hash_table_lookup(ptr->entries, addr);
         g_array_append_val(addrs, *addr);
         g_ptr_array_add(names, g_strdup(e->name));
     }
-    *cursor = ptr->found_order->len;
+    *cursor = ptr->found_base + ptr->found_order->len;
     g_mutex_unlock(&ptr->lock);
 
     for (n = 0; n < addrs->len; n++)
@@ -669,6 +743,8 @@ ct_ptr_clear(ct_ptr *ptr)
     ptr->epoch++;
     g_queue_clear(&ptr->queue);
     g_array_set_size(ptr->found_order, 0);
+    ptr->found_base = 0;
+    g_queue_init(&ptr->settled); /* its links are inside the entries */
     g_hash_table_remove_all(ptr->entries);
     ptr->pending = 0;
     ptr->failures_in_row = 0;

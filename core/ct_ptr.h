@@ -2,9 +2,12 @@
  *
  * A ct_ptr owns a c-ares channel driven by its own thread, so callers on
  * any thread (a GUI's included) only enqueue questions and read results;
- * nothing but ct_ptr_wait() ever blocks.  Every outcome is cached until
- * ct_ptr_clear(): names, NXDOMAIN, SERVFAIL and timeouts alike, and an
- * address already asked for is never asked again.
+ * nothing but ct_ptr_wait() ever blocks.  Every outcome is cached: names,
+ * NXDOMAIN, SERVFAIL and timeouts alike, and an address whose outcome is
+ * cached is not asked again.  The cache is bounded at creation
+ * (max_answers) and keeps to it by itself: when it holds more outcomes
+ * than that, the older half of them is forgotten (questions still pending
+ * are kept), and those addresses are asked again if asked for.
  *
  * NAT64 and IPv4-mapped addresses are asked, and cached, as their IPv4
  * address.
@@ -49,17 +52,30 @@ typedef struct {
     const char *servers;
     guint timeout_ms;  /* per query; 0 means 2000 */
     guint concurrency; /* queries in flight at once; 0 means 256 */
+    guint max_answers; /* outcomes cached at most (2 or more); 0 means CT_PTR_MAX_ANSWERS */
 } ct_ptr_options;
+
+/* The default bound of the cache: about 150 bytes an outcome. */
+#define CT_PTR_MAX_ANSWERS (1024u * 1024)
 
 typedef struct {
     guint64 sent;     /* questions sent */
     guint64 answered; /* any final outcome, TIMEOUT included */
     guint64 found;    /* outcomes with a name */
     guint pending;    /* queued or in flight now */
+    guint cached;     /* outcomes cached now */
+    guint64 evicted;  /* outcomes forgotten because the cache was full */
+    /* System calls that failed (the resolver thread's poll, the wake-up
+     * pipe): answers may then come late, as timeouts, or not at all.  The
+     * resolver prints nothing; its caller tells the user. */
+    guint64 errors;
+    int last_errno;         /* errno of the latest failure, 0 when none */
+    const char *error_call; /* what failed last: "poll", ...; NULL when none */
 } ct_ptr_stats;
 
-/* Start a resolver; NULL with error set if the servers are invalid or
- * c-ares cannot start. */
+/* Start a resolver; NULL with error set: CT_ERR_INVALID when the servers
+ * are invalid, CT_ERR_RESOLVER when c-ares cannot start, CT_ERR_SYSTEM
+ * when the system refuses the wake-up pipe. */
 ct_ptr *ct_ptr_new(const ct_ptr_options *options, GError **error);
 void ct_ptr_free(ct_ptr *ptr);
 
@@ -92,6 +108,7 @@ typedef void (*ct_ptr_found_fn)(const ct_addr *addr, const char *name, gpointer 
 
 /* Call fn for every name found since *cursor (start at 0), in the order
  * they arrived, and advance *cursor.  fn runs without the resolver's lock.
+ * Names the cache forgot before they were taken are not passed on.
  * Returns how many names were passed on. */
 guint ct_ptr_take_found(ct_ptr *ptr, guint *cursor, ct_ptr_found_fn fn, gpointer data);
 

@@ -23,6 +23,12 @@ ct_strerror(ct_status status)
         return "not a regular file";
     case CT_ERR_INVALID:
         return "invalid value";
+    case CT_ERR_WRITE:
+        return "output cannot be written";
+    case CT_ERR_SYSTEM:
+        return "system resource unavailable";
+    case CT_ERR_RESOLVER:
+        return "DNS resolver cannot start";
     }
     return "unknown status";
 }

@@ -19,6 +19,9 @@ typedef enum {
     CT_ERR_WRONG_SCHEMA, /* valid MaxMind DB file of another kind */
     CT_ERR_NOT_A_FILE,   /* a directory or a device */
     CT_ERR_INVALID,      /* invalid argument or value */
+    CT_ERR_WRITE,        /* output cannot be written */
+    CT_ERR_SYSTEM,       /* the system refused a resource (a pipe, a descriptor) */
+    CT_ERR_RESOLVER,     /* the DNS library (c-ares) cannot start */
 } ct_status;
 
 #define CT_ERROR (ct_error_quark())

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "state.h"
+#include "ct_args.h"
 
 static int camtrace_tap = -1;
 
@@ -439,58 +440,31 @@ listener_finish(void *tapdata)
     listener_free(tapdata);
 }
 
-/* PREFIX, then optionally "," and one of formats (the first is the
- * default), then optionally "," and a display filter. */
-static gboolean
-parse_arguments(const char *arg, const char *prefix, const char *const *formats, int *format,
-                const char **filter)
-{
-    const char *rest = arg + strlen(prefix);
-
-    *format = 0;
-    *filter = NULL;
-    if (*rest == '\0')
-        return TRUE;
-    if (*rest++ != ',')
-        return FALSE;
-    for (int i = 0; formats[i] != NULL; i++) {
-        size_t len = strlen(formats[i]);
-        if (strncmp(rest, formats[i], len) == 0 && (rest[len] == '\0' || rest[len] == ',')) {
-            *format = i;
-            rest += len;
-            if (*rest == ',')
-                *filter = rest + 1;
-            return TRUE;
-        }
-    }
-    *filter = rest;
-    return TRUE;
-}
-
 gboolean
 camtrace_counter_listen(const char *arg, const char *prefix, const char *const *formats,
                         const char *what, gboolean want_macs, camtrace_counter_draw draw,
                         void *data, GDestroyNotify free_data)
 {
     listener *l = g_new0(listener, 1);
-    const char *filter;
+    ct_args args;
+    GError *bad = NULL;
     GString *error = NULL;
 
     l->draw = draw;
     l->data = data;
     l->free_data = free_data;
-    if (!parse_arguments(arg, prefix, formats, &l->format, &filter)) {
-        char *choices = g_strjoinv("|,", (char **)formats);
-        fprintf(stderr, "tshark: invalid \"-z %s\": use -z %s[,%s][,FILTER]\n", arg, prefix,
-                choices);
-        g_free(choices);
+    if (!ct_args_parse(arg, prefix, formats, &args, &bad)) {
+        fprintf(stderr, "tshark: %s\n", bad->message);
+        g_error_free(bad);
         listener_free(l);
         return FALSE;
     }
+    l->format = args.format;
     l->counter = camtrace_flow_counter_new(want_macs, &error);
     if (error == NULL)
-        error = register_tap_listener("camtrace", l, filter, TL_REQUIRES_NOTHING, listener_reset,
-                                      listener_packet, listener_draw, listener_finish);
+        error =
+            register_tap_listener("camtrace", l, args.filter, TL_REQUIRES_NOTHING, listener_reset,
+                                  listener_packet, listener_draw, listener_finish);
     if (error != NULL) {
         /* No listener owns l: a failed registration never finishes. */
         fprintf(stderr, "tshark: cannot start the %s \"-z %s\": %s\n", what, arg, error->str);

@@ -48,7 +48,7 @@ typedef struct {
     char *registered_country_iso; /* where the block is registered */
     gboolean anycast;
     gboolean global; /* a global address: its country matters */
-    int foreign;
+    ct_foreign foreign;
     guint64 flows, bytes_sent, bytes_received, pkts_sent, pkts_received;
     gint64 first_sec, last_sec;
     guint32 first_usec, last_usec;
@@ -170,7 +170,7 @@ find_destination(device *dev, const ct_name *name, const ct_addr *peer, const ct
         d->anycast = geo->anycast;
     }
     d->foreign = camtrace_foreign(host, NULL);
-    d->global = camtrace_any_global(host, NULL);
+    d->global = ct_home_any_global(host, NULL);
     g_ptr_array_add(dev->destinations, d);
     g_hash_table_insert(dev->by_key, key, d);
     return d;
@@ -261,14 +261,10 @@ services_text(const GArray *services)
 
     for (guint i = 0; i < services->len; i++) {
         guint32 service = g_array_index(services, guint32, i);
-        guint8 proto = (guint8)(service >> 16);
-        const char *name = ct_flow_proto_name(proto);
+        char proto[CT_FLOW_PROTO_LABEL_SIZE];
         if (i > 0)
             g_string_append_c(s, ' ');
-        if (name != NULL)
-            g_string_append(s, name);
-        else
-            g_string_append_printf(s, "%u", proto);
+        g_string_append(s, ct_flow_proto_label((guint8)(service >> 16), proto));
         if ((service & 0xffffu) != 0xffffu)
             g_string_append_printf(s, "/%u", service & 0xffffu);
     }
@@ -468,8 +464,8 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
     mac_text(dev, mac);
     for (guint j = 0; j < dev->destinations->len; j++) {
         const destination *d = g_ptr_array_index(dev->destinations, j);
-        abroad += d->foreign == 1;
-        unknown += d->foreign < 0 && d->global;
+        abroad += d->foreign == CT_FOREIGN_YES;
+        unknown += d->foreign == CT_FOREIGN_UNKNOWN && d->global;
     }
     g_string_append_printf(s, "\n%s%s%s%s\n", addr, dev->has_mac ? " (MAC " : "",
                            dev->has_mac ? mac : "", dev->has_mac ? ")" : "");
@@ -499,7 +495,7 @@ write_device_text(GString *s, const device *dev, const char *home, time_style st
         cells[T_ORG] = d->asn ? g_strdup_printf("%s (AS%u)", d->as_org ? d->as_org : "?", d->asn)
                               : g_strdup("");
         cells[T_COUNTRY] = country_text(d);
-        cells[T_FOREIGN] = g_strdup(camtrace_foreign_text(d->foreign, d->global));
+        cells[T_FOREIGN] = g_strdup(ct_home_foreign_text(home, d->foreign, d->global));
         cells[T_FLOWS] = g_strdup_printf("%" G_GUINT64_FORMAT, d->flows);
         cells[T_SENT] = size_text(d->bytes_sent);
         cells[T_RECEIVED] = size_text(d->bytes_received);

@@ -295,7 +295,7 @@ add_side(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb, ct_enricher
 void
 camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
                     ct_enricher *enricher, const camtrace_side_values sides[2], int remote,
-                    int foreign)
+                    ct_foreign foreign)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_tree *ct_tree;
@@ -313,9 +313,9 @@ camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
         ct_addr_format(&sides[1 - remote].host->addr, text);
         proto_item_set_generated(proto_tree_add_string(ct_tree, hf_local, tvb, 0, 0, text));
     }
-    if (foreign >= 0 && want(view, hf_foreign))
+    if (foreign != CT_FOREIGN_UNKNOWN && want(view, hf_foreign))
         proto_item_set_generated(
-            proto_tree_add_boolean(ct_tree, hf_foreign, tvb, 0, 0, (guint32)foreign));
+            proto_tree_add_boolean(ct_tree, hf_foreign, tvb, 0, 0, foreign == CT_FOREIGN_YES));
 }
 
 /* -V, -O (or options bundled with them) and the formats that print whole

@@ -52,9 +52,9 @@ typedef struct {
 
 /* Add the CamTrace tree of a packet under tree: both sides, the remote
  * one (sides[remote]) again as camtrace.remote.* with the local address,
- * and foreign unless it is -1. */
+ * and foreign unless it is CT_FOREIGN_UNKNOWN. */
 void camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
                          ct_enricher *enricher, const camtrace_side_values sides[2], int remote,
-                         int foreign);
+                         ct_foreign foreign);
 
 #endif

@@ -160,7 +160,8 @@ set_ends(stat_tap_table *table, guint row, const ct_flow *f)
     set_string(table, row, COL_SRC_ORG, src ? src->geo.as_org : NULL);
     set_string(table, row, COL_SRC_COUNTRY, src ? src->geo.country_iso : NULL);
     set_string(table, row, COL_FOREIGN,
-               camtrace_foreign_text(camtrace_foreign(src, dst), camtrace_any_global(src, dst)));
+               ct_home_foreign_text(camtrace_home_country(), camtrace_foreign(src, dst),
+                                    ct_home_any_global(src, dst)));
     if (dst != NULL && dst->geo.asn != 0) {
         g_snprintf(text, sizeof text, "%u", dst->geo.asn);
         set_string(table, row, COL_DST_ASN, text);
@@ -176,8 +177,7 @@ static void
 new_row(stat_tap_table *table, guint row, const ct_flow *f)
 {
     stat_tap_table_item_type cells[N_COLS];
-    const char *proto = ct_flow_proto_name(f->proto);
-    char text[CT_OUT_TIMESTAMP_LEN];
+    char text[CT_OUT_TIMESTAMP_LEN], proto[CT_FLOW_PROTO_LABEL_SIZE];
 
     memset(cells, 0, sizeof cells);
     for (guint i = 0; i < N_COLS; i++)
@@ -186,11 +186,7 @@ new_row(stat_tap_table *table, guint row, const ct_flow *f)
 
     ct_out_format_timestamp(f->first_sec, f->first_usec, text);
     set_string(table, row, COL_START, text);
-    if (proto == NULL) {
-        g_snprintf(text, sizeof text, "%u", f->proto);
-        proto = text;
-    }
-    set_string(table, row, COL_PROTO, proto);
+    set_string(table, row, COL_PROTO, ct_flow_proto_label(f->proto, proto));
     set_ends(table, row, f);
 }
 

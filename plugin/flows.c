@@ -46,10 +46,11 @@ format_duration(gint64 usecs, char text[64])
 
 /* One side's nine enrichment cells, rendered once per host and draw:
  * flows repeat the same few thousand hosts.  Keyed by the enricher's
- * ct_host pointers, so the cache is emptied whenever the enricher trims. */
+ * ct_host pointers, so the cache is emptied whenever the enricher gives
+ * hosts up (ct_enricher_evictions()). */
 typedef struct {
     GHashTable *cells[2]; /* const ct_host * -> GString */
-    guint hosts;          /* enricher size when last checked */
+    guint64 evictions;    /* the enricher's when last checked */
 } rendered_cells;
 
 static void
@@ -63,11 +64,11 @@ write_side(ct_out *out, ct_out_side side, ct_enricher *enricher, const ct_host *
         ct_out_host(out, side, NULL, NULL);
         return;
     }
-    if (ct_enricher_size(enricher) < cache->hosts) {
+    if (ct_enricher_evictions(enricher) != cache->evictions) {
         g_hash_table_remove_all(cache->cells[0]);
         g_hash_table_remove_all(cache->cells[1]);
+        cache->evictions = ct_enricher_evictions(enricher);
     }
-    cache->hosts = ct_enricher_size(enricher);
     cells = g_hash_table_lookup(cache->cells[side], host);
     if (cells == NULL) {
         size_t len;
@@ -127,7 +128,7 @@ write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *coun
     camtrace_flow_names names;
     char text[64];
     char cid[CT_COMMUNITY_ID_LEN];
-    const char *proto = ct_flow_proto_name(f->proto);
+    char proto[CT_FLOW_PROTO_LABEL_SIZE];
     gint64 usecs = (f->last_sec - f->first_sec) * G_USEC_PER_SEC +
                    ((gint64)f->last_usec - (gint64)f->first_usec);
     ct_enricher *enricher = camtrace_enricher();
@@ -140,11 +141,7 @@ write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *coun
     }
     ct_out_begin(out);
     ct_out_timestamp(out, "ts", f->first_sec, f->first_usec);
-    if (proto == NULL) {
-        g_snprintf(text, sizeof text, "%u", f->proto);
-        proto = text;
-    }
-    ct_out_string(out, "proto", proto);
+    ct_out_string(out, "proto", ct_flow_proto_label(f->proto, proto));
     ct_addr_format(&f->src, text);
     ct_out_string(out, "src_ip", text);
     write_port(out, "src_port", f, f->sport);

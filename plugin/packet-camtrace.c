@@ -106,7 +106,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     }
     camtrace_fields_add(&view, tree, tvb, enricher, sides, remote,
                         camtrace_view_wants_foreign(&view) ? camtrace_foreign(hosts[0], hosts[1])
-                                                           : -1);
+                                                           : CT_FOREIGN_UNKNOWN);
     return (int)tvb_captured_length(tvb);
 }
 

@@ -26,8 +26,8 @@
 
 #include "ct_config.h"
 
-/* Distinct addresses the enricher remembers before its cache starts over
- * (about 200 bytes each). */
+/* Distinct addresses the enricher holds at most (about 200 bytes each);
+ * it keeps to that itself (see ct_enrich.h). */
 #define MAX_HOSTS (2u * 1024 * 1024)
 /* Addresses noted for reverse DNS while no tree is built. */
 #define MAX_NOTED (256u * 1024)
@@ -43,7 +43,7 @@ static struct {
     /* Settled from the preferences, environment and .env. */
     gboolean settings_dirty;
     gboolean enabled;
-    char home_country[3]; /* "" when unset */
+    char home_country[CT_HOME_CODE_SIZE]; /* "" when unset */
     ct_netlist *local_networks;
 
     /* The databases, behind the enricher's cache. */
@@ -61,8 +61,9 @@ static struct {
     char *resolver_servers; /* for messages */
     char *resolver_message; /* the last one said: not repeated */
     gboolean dead_warned;
-    gboolean sync; /* tshark: wait for names */
-    GArray *noted; /* ct_addr seen while no tree was built */
+    gboolean errors_warned; /* the resolver's failed system calls, said once */
+    gboolean sync;          /* tshark: wait for names */
+    GArray *noted;          /* ct_addr seen while no tree was built */
     GHashTable *noted_set;
     guint refresh_source; /* the GUI's timeout */
     guint found_cursor;
@@ -126,19 +127,11 @@ resolve_home_country(void)
     const char *pref = st.prefs.home_country;
     char *value =
         pref && *pref ? g_strdup(pref) : ct_config_get("CAMTRACE_HOME_COUNTRY", NULL, NULL);
-    char *code = value ? g_strstrip(value) : NULL;
+    GError *error = NULL;
 
-    st.home_country[0] = '\0';
-    if (code != NULL && *code != '\0') {
-        if (strlen(code) == 2 && g_ascii_isalpha(code[0]) && g_ascii_isalpha(code[1])) {
-            st.home_country[0] = g_ascii_toupper(code[0]);
-            st.home_country[1] = g_ascii_toupper(code[1]);
-            st.home_country[2] = '\0';
-        } else {
-            camtrace_warn("home country \"%s\": not an ISO 3166-1 alpha-2 code (such as DE or "
-                          "US); camtrace.foreign stays empty",
-                          code);
-        }
+    if (!ct_home_parse(value, st.home_country, &error)) {
+        camtrace_warn("%s; camtrace.foreign stays empty", error->message);
+        g_error_free(error);
     }
     g_free(value);
 }
@@ -224,49 +217,21 @@ camtrace_home_country(void)
     return st.home_country[0] != '\0' ? st.home_country : NULL;
 }
 
-int
+ct_foreign
 camtrace_foreign(const ct_host *a, const ct_host *b)
 {
-    const ct_host *hosts[2] = {a, b};
-    const char *home = camtrace_home_country();
-    int foreign = -1;
-
-    if (home == NULL)
-        return -1;
-    for (int i = 0; i < 2; i++) {
-        const char *iso = hosts[i] ? hosts[i]->geo.country_iso : NULL;
-        if (hosts[i] == NULL || hosts[i]->scope != CT_SCOPE_GLOBAL || iso == NULL)
-            continue;
-        if (strcmp(iso, home) != 0)
-            return 1;
-        foreign = 0;
-    }
-    return foreign;
+    return ct_home_foreign(camtrace_home_country(), a, b);
 }
 
 void
-camtrace_out_foreign(ct_out *out, const char *key, int foreign)
+camtrace_out_foreign(ct_out *out, const char *key, ct_foreign foreign)
 {
-    if (foreign < 0)
+    if (foreign == CT_FOREIGN_UNKNOWN)
         ct_out_null(out, key);
-    else if (foreign)
+    else if (foreign == CT_FOREIGN_YES)
         ct_out_number(out, key, "true", 4);
     else
         ct_out_number(out, key, "false", 5);
-}
-
-const char *
-camtrace_foreign_text(int foreign, gboolean any_global)
-{
-    if (foreign >= 0)
-        return foreign ? "yes" : "no";
-    return any_global && camtrace_home_country() != NULL ? "unknown" : "";
-}
-
-gboolean
-camtrace_any_global(const ct_host *a, const ct_host *b)
-{
-    return (a != NULL && a->scope == CT_SCOPE_GLOBAL) || (b != NULL && b->scope == CT_SCOPE_GLOBAL);
 }
 
 /* ---- databases --------------------------------------------------------- */
@@ -374,7 +339,6 @@ camtrace_enricher(void)
     } else {
         check_replaced();
     }
-    ct_enricher_trim(st.enricher, MAX_HOSTS);
     return st.enricher;
 }
 
@@ -423,11 +387,28 @@ announce_name(const ct_addr *addr, const char *name, gpointer data _U_)
     }
 }
 
+/* The resolver's system calls failing: said once per resolver. */
+static void
+check_errors(void)
+{
+    ct_ptr_stats stats;
+
+    if (st.errors_warned || st.resolver == NULL)
+        return;
+    ct_ptr_get_stats(st.resolver, &stats);
+    if (stats.errors == 0)
+        return;
+    st.errors_warned = TRUE;
+    camtrace_warn("reverse DNS: %s failed: %s; PTR names may come late or not at all",
+                  stats.error_call, g_strerror(stats.last_errno));
+}
+
 static gboolean
 refresh_names(gpointer data _U_)
 {
     if (st.resolver != NULL)
         ct_ptr_take_found(st.resolver, &st.found_cursor, announce_name, NULL);
+    check_errors();
     return G_SOURCE_CONTINUE;
 }
 
@@ -455,6 +436,7 @@ resolver(void)
     ct_ptr_free(st.resolver);
     st.resolver = NULL;
     st.found_cursor = 0;
+    st.errors_warned = FALSE;
     g_clear_pointer(&st.resolver_servers, g_free);
 
     if (st.prefs.dns_servers && *st.prefs.dns_servers) {
@@ -470,6 +452,7 @@ resolver(void)
     opts.servers = servers;
     opts.timeout_ms = st.prefs.ptr_timeout_ms;
     opts.concurrency = st.prefs.ptr_concurrency;
+    opts.max_answers = CT_PTR_MAX_ANSWERS; /* the resolver keeps to it itself */
     st.resolver = ct_ptr_new(&opts, &error);
     g_free(servers);
     if (st.resolver == NULL) {
@@ -523,6 +506,7 @@ camtrace_ptr_note(const ct_addr *src, const ct_addr *dst)
 static void
 check_dead(void)
 {
+    check_errors();
     if (!st.dead_warned && ct_ptr_resolver_dead(st.resolver)) {
         st.dead_warned = TRUE;
         camtrace_warn("reverse DNS: %s did not answer %d questions in a row; PTR names stay "
@@ -647,7 +631,7 @@ void
 camtrace_state_register(void)
 {
     st.sync = g_strcmp0(g_get_prgname(), "tshark") == 0;
-    st.enricher = ct_enricher_new();
+    st.enricher = ct_enricher_new(MAX_HOSTS);
     st.names = ct_names_new();
     register_init_routine(state_init);
     register_shutdown_routine(state_shutdown);

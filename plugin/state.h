@@ -19,6 +19,7 @@
 #include "ct_addr.h"
 #include "ct_dns.h"
 #include "ct_enrich.h"
+#include "ct_home.h"
 #include "ct_names.h"
 #include "ct_netlist.h"
 #include "ct_out.h"
@@ -82,18 +83,11 @@ const char *camtrace_home_country(void);
  * CAMTRACE_LOCAL_NETWORKS): their addresses are local devices too.  NULL
  * when none are set or the setting is bad (said once). */
 const ct_netlist *camtrace_local_networks(void);
-/* Whether a packet or flow between a and b (either may be NULL) leaves the
- * home country: 1 when a global address among them lies in another
- * country, 0 when every global one with a known country lies at home, -1
- * when unknown (no home country, no global address with a country). */
-int camtrace_foreign(const ct_host *a, const ct_host *b);
-/* A "foreign" cell: true, false, or absent (-1). */
-void camtrace_out_foreign(ct_out *out, const char *key, int foreign);
-/* The same for people: "yes", "no"; "unknown" when a home country is set
- * and an end is global but has no located country; else "". */
-const char *camtrace_foreign_text(int foreign, gboolean any_global);
-/* Whether a or b (either may be NULL) is a global address. */
-gboolean camtrace_any_global(const ct_host *a, const ct_host *b);
+/* ct_home_foreign() of a packet or flow between a and b (either may be
+ * NULL) with this home country. */
+ct_foreign camtrace_foreign(const ct_host *a, const ct_host *b);
+/* A "foreign" cell: true, false, or absent (CT_FOREIGN_UNKNOWN). */
+void camtrace_out_foreign(ct_out *out, const char *key, ct_foreign foreign);
 
 /* Names learned from this capture. */
 ct_names *camtrace_names(void);

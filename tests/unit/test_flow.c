@@ -209,6 +209,33 @@ test_proto_names(void)
     g_assert_null(ct_flow_proto_name(253));
 }
 
+static void
+test_proto_label_keyword(void)
+{
+    char buf[CT_FLOW_PROTO_LABEL_SIZE] = "";
+
+    g_assert_cmpstr(ct_flow_proto_label(6, buf), ==, "tcp");
+    g_assert_cmpstr(ct_flow_proto_label(58, buf), ==, "icmpv6");
+    g_assert_cmpstr(ct_flow_proto_label(136, buf), ==, "udplite");
+    g_assert_cmpstr(buf, ==, ""); /* not used */
+}
+
+static void
+test_proto_label_number(void)
+{
+    static const struct {
+        uint8_t proto;
+        const char *label;
+    } cases[] = {{0, "0"}, {3, "3"}, {99, "99"}, {253, "253"}, {255, "255"}};
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char buf[CT_FLOW_PROTO_LABEL_SIZE];
+        const char *label = ct_flow_proto_label(cases[i].proto, buf);
+        g_assert_true(label == buf);
+        g_assert_cmpstr(label, ==, cases[i].label);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -221,5 +248,7 @@ main(int argc, char **argv)
     g_test_add_func("/flow/times", test_times);
     g_test_add_func("/flow/many", test_many);
     g_test_add_func("/flow/proto-names", test_proto_names);
+    g_test_add_func("/flow/proto-label/keyword", test_proto_label_keyword);
+    g_test_add_func("/flow/proto-label/number", test_proto_label_number);
     return g_test_run();
 }

@@ -262,7 +262,7 @@ test_write_error(void)
     ct_out_string(out, "k", "v");
     ct_out_end(out);
     g_assert_false(ct_out_finish(out, &error));
-    g_assert_error(error, CT_ERROR, CT_ERR_UNREADABLE);
+    g_assert_error(error, CT_ERROR, CT_ERR_WRITE);
     g_assert_nonnull(strstr(error->message, "No space left"));
     g_error_free(error);
     ct_out_free(out);

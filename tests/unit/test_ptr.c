@@ -5,10 +5,12 @@
 #include <glib/gstdio.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -103,10 +105,10 @@ server_stop(server *s)
 }
 
 static ct_ptr *
-resolver_with(int port, guint timeout_ms, guint concurrency)
+resolver_bounded(int port, guint timeout_ms, guint concurrency, guint max_answers)
 {
     char servers[64];
-    ct_ptr_options opts = {servers, timeout_ms, concurrency};
+    ct_ptr_options opts = {servers, timeout_ms, concurrency, max_answers};
     GError *error = NULL;
     ct_ptr *ptr;
 
@@ -114,6 +116,12 @@ resolver_with(int port, guint timeout_ms, guint concurrency)
     ptr = ct_ptr_new(&opts, &error);
     g_assert_no_error(error);
     return ptr;
+}
+
+static ct_ptr *
+resolver_with(int port, guint timeout_ms, guint concurrency)
+{
+    return resolver_bounded(port, timeout_ms, concurrency, 0);
 }
 
 static ct_ptr *
@@ -341,7 +349,7 @@ test_no_server(void)
 static void
 test_servers(void)
 {
-    ct_ptr_options opts = {"127.0.0.1:5399,[::1]:5398,192.0.2.53", 100, 4};
+    ct_ptr_options opts = {"127.0.0.1:5399,[::1]:5398,192.0.2.53", 100, 4, 0};
     GError *error = NULL;
     ct_ptr *ptr = ct_ptr_new(&opts, &error);
 
@@ -353,13 +361,242 @@ test_servers(void)
 static void
 test_bad_server_list(void)
 {
-    ct_ptr_options opts = {"not an address", 100, 4};
+    ct_ptr_options opts = {"not an address", 100, 4, 0};
     GError *error = NULL;
 
     g_assert_null(ct_ptr_new(&opts, &error));
     g_assert_error(error, CT_ERROR, CT_ERR_INVALID);
     g_assert_nonnull(strstr(error->message, "not an address"));
     g_error_free(error);
+}
+
+/* ---- the cache's bound ------------------------------------------------ */
+
+static const char *bound_zone = "10.1.0.1 h1.example\n"
+                                "10.1.0.2 h2.example\n"
+                                "10.1.0.3 h3.example\n"
+                                "10.1.0.4 h4.example\n"
+                                "10.1.0.5 h5.example\n"
+                                "10.1.0.6 h6.example\n"
+                                "10.1.0.9 !delay 1500 slow.example\n";
+
+static void
+resolve_found(ct_ptr *ptr, int from, int to)
+{
+    char text[CT_ADDR_STRLEN], name[CT_DNS_NAME_MAX + 1], expected[32];
+
+    for (int i = from; i <= to; i++) {
+        g_snprintf(text, sizeof text, "10.1.0.%d", i);
+        g_snprintf(expected, sizeof expected, "h%d.example", i);
+        g_assert_cmpint(resolve(ptr, text, name, NULL), ==, CT_PTR_FOUND);
+        g_assert_cmpstr(name, ==, expected);
+    }
+}
+
+static ct_ptr_state
+state_of(ct_ptr *ptr, const char *text)
+{
+    char name[CT_DNS_NAME_MAX + 1];
+    ct_addr addr;
+
+    g_assert_true(ct_addr_parse(text, &addr));
+    return ct_ptr_get(ptr, &addr, name, NULL);
+}
+
+/* max_answers 4: the fifth outcome makes the cache forget the oldest
+ * until 2 remain. */
+static void
+test_bound_forgets_oldest_half(void)
+{
+    server s;
+    ct_ptr *ptr;
+    ct_ptr_stats st;
+
+    server_start(&s, bound_zone, NULL);
+    ptr = resolver_bounded(s.port, 1000, 0, 4);
+    resolve_found(ptr, 1, 4);
+    ct_ptr_get_stats(ptr, &st);
+    g_assert_cmpuint(st.cached, ==, 4);
+    g_assert_cmpuint(st.evicted, ==, 0);
+    resolve_found(ptr, 5, 5);
+    ct_ptr_get_stats(ptr, &st);
+    g_assert_cmpuint(st.cached, ==, 2);
+    g_assert_cmpuint(st.evicted, ==, 3);
+    g_assert_cmpint(state_of(ptr, "10.1.0.1"), ==, CT_PTR_UNKNOWN);
+    g_assert_cmpint(state_of(ptr, "10.1.0.3"), ==, CT_PTR_UNKNOWN);
+    g_assert_cmpint(state_of(ptr, "10.1.0.4"), ==, CT_PTR_FOUND);
+    g_assert_cmpint(state_of(ptr, "10.1.0.5"), ==, CT_PTR_FOUND);
+    ct_ptr_free(ptr);
+    server_stop(&s);
+}
+
+/* A forgotten address is asked again when asked for. */
+static void
+test_bound_asked_again(void)
+{
+    server s;
+    ct_ptr *ptr;
+    ct_ptr_stats st;
+
+    server_start(&s, bound_zone, NULL);
+    ptr = resolver_bounded(s.port, 1000, 0, 4);
+    resolve_found(ptr, 1, 5);
+    resolve_found(ptr, 1, 1);
+    ct_ptr_get_stats(ptr, &st);
+    g_assert_cmpuint(st.sent, ==, 6);
+    ct_ptr_free(ptr);
+    server_stop(&s);
+}
+
+/* A question still pending is never forgotten: its answer arrives and is
+ * kept. */
+static void
+test_bound_keeps_pending(void)
+{
+    server s;
+    ct_ptr *ptr;
+    ct_ptr_stats st;
+    char name[CT_DNS_NAME_MAX + 1];
+    ct_addr slow;
+
+    server_start(&s, bound_zone, NULL);
+    ptr = resolver_bounded(s.port, 5000, 0, 4);
+    g_assert_true(ct_addr_parse("10.1.0.9", &slow));
+    ct_ptr_request(ptr, &slow);
+    resolve_found(ptr, 1, 6); /* two evictions while it waits */
+    ct_ptr_get_stats(ptr, &st);
+    g_assert_cmpuint(st.evicted, >, 0);
+    g_assert_cmpint(ct_ptr_get(ptr, &slow, name, NULL), ==, CT_PTR_PENDING);
+    g_assert_true(ct_ptr_wait(ptr, &slow, 1, 10000));
+    g_assert_cmpint(ct_ptr_get(ptr, &slow, name, NULL), ==, CT_PTR_FOUND);
+    g_assert_cmpstr(name, ==, "slow.example");
+    ct_ptr_free(ptr);
+    server_stop(&s);
+}
+
+static void
+collect_found(const ct_addr *addr, const char *name, gpointer data)
+{
+    (void)addr;
+    g_string_append_printf(data, "%s ", name);
+}
+
+/* take_found goes on after an eviction: names taken are not passed again,
+ * names forgotten before they were taken are not passed at all. */
+static void
+test_bound_take_found(void)
+{
+    server s;
+    ct_ptr *ptr;
+    guint cursor = 0;
+    GString *taken = g_string_new(NULL);
+
+    server_start(&s, bound_zone, NULL);
+    ptr = resolver_bounded(s.port, 1000, 0, 4);
+    resolve_found(ptr, 1, 2);
+    g_assert_cmpuint(ct_ptr_take_found(ptr, &cursor, collect_found, taken), ==, 2);
+    g_assert_cmpstr(taken->str, ==, "h1.example h2.example ");
+    g_string_truncate(taken, 0);
+    resolve_found(ptr, 3, 5); /* forgets h1, h2 and h3 */
+    g_assert_cmpuint(ct_ptr_take_found(ptr, &cursor, collect_found, taken), ==, 2);
+    g_assert_cmpstr(taken->str, ==, "h4.example h5.example ");
+    g_string_truncate(taken, 0);
+    resolve_found(ptr, 6, 6);
+    g_assert_cmpuint(ct_ptr_take_found(ptr, &cursor, collect_found, taken), ==, 1);
+    g_assert_cmpstr(taken->str, ==, "h6.example ");
+    g_string_free(taken, TRUE);
+    ct_ptr_free(ptr);
+    server_stop(&s);
+}
+
+/* A resolver that works has no failed system calls to report. */
+static void
+test_no_errors(void)
+{
+    ct_ptr *ptr = resolver_with(unused_port(), 100, 4);
+    ct_ptr_stats stats;
+    char name[CT_DNS_NAME_MAX + 1];
+
+    g_assert_cmpint(resolve(ptr, "8.8.8.8", name, NULL), ==, CT_PTR_TIMEOUT);
+    ct_ptr_get_stats(ptr, &stats);
+    g_assert_cmpuint(stats.errors, ==, 0);
+    g_assert_cmpint(stats.last_errno, ==, 0);
+    g_assert_null(stats.error_call);
+    ct_ptr_free(ptr);
+}
+
+/* Set the soft limit of open files; returns the one before. */
+static rlim_t
+set_open_files(rlim_t soft)
+{
+    struct rlimit limit;
+    rlim_t before;
+
+    g_assert_cmpint(getrlimit(RLIMIT_NOFILE, &limit), ==, 0);
+    before = limit.rlim_cur;
+    limit.rlim_cur = soft;
+    g_assert_cmpint(setrlimit(RLIMIT_NOFILE, &limit), ==, 0);
+    return before;
+}
+
+/* poll(2) refuses more descriptors than RLIMIT_NOFILE allows (EINVAL):
+ * the failure is counted, not printed. */
+static void
+test_poll_failure(void)
+{
+    if (g_test_subprocess()) {
+        ct_ptr *ptr = resolver_with(unused_port(), 100, 4);
+        ct_ptr_stats stats;
+        rlim_t before = set_open_files(0);
+
+        g_usleep(600 * 1000); /* the poll in progress times out, the next fails */
+        ct_ptr_get_stats(ptr, &stats);
+        set_open_files(before);
+        g_assert_cmpuint(stats.errors, >, 0);
+        g_assert_cmpint(stats.last_errno, ==, EINVAL);
+        g_assert_cmpstr(stats.error_call, ==, "poll");
+        ct_ptr_free(ptr);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("");
+}
+
+/* With too few descriptors a resolver does not start, and says why as
+ * a status: the wake-up pipe (its last descriptors) is CT_ERR_SYSTEM,
+ * anything c-ares needs before is CT_ERR_RESOLVER; nothing is printed. */
+static void
+test_out_of_descriptors(void)
+{
+    if (g_test_subprocess()) {
+        ct_ptr_options opts = {"127.0.0.1:53", 100, 4, 0};
+        int lowest = dup(0);
+        int last_failure = CT_OK;
+        ct_ptr *ptr = NULL;
+
+        g_assert_cmpint(lowest, >=, 0);
+        close(lowest);
+        for (rlim_t limit = (rlim_t)lowest; ptr == NULL && limit < (rlim_t)lowest + 16; limit++) {
+            GError *error = NULL;
+            rlim_t before = set_open_files(limit);
+            ptr = ct_ptr_new(&opts, &error);
+            set_open_files(before);
+            if (ptr == NULL) {
+                g_assert_true(error->domain == CT_ERROR);
+                g_assert_true(error->code == CT_ERR_SYSTEM || error->code == CT_ERR_RESOLVER);
+                last_failure = error->code;
+                g_error_free(error);
+            }
+        }
+        g_assert_nonnull(ptr);
+        g_assert_cmpint(last_failure, ==, CT_ERR_SYSTEM);
+        ct_ptr_free(ptr);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("");
 }
 
 int
@@ -375,5 +612,12 @@ main(int argc, char **argv)
     g_test_add_func("/ptr/no-server", test_no_server);
     g_test_add_func("/ptr/servers", test_servers);
     g_test_add_func("/ptr/bad-server-list", test_bad_server_list);
+    g_test_add_func("/ptr/bound/forgets-oldest-half", test_bound_forgets_oldest_half);
+    g_test_add_func("/ptr/bound/asked-again", test_bound_asked_again);
+    g_test_add_func("/ptr/bound/keeps-pending", test_bound_keeps_pending);
+    g_test_add_func("/ptr/bound/take-found", test_bound_take_found);
+    g_test_add_func("/ptr/no-errors", test_no_errors);
+    g_test_add_func("/ptr/poll-failure", test_poll_failure);
+    g_test_add_func("/ptr/out-of-descriptors", test_out_of_descriptors);
     return g_test_run();
 }
