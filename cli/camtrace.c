@@ -41,6 +41,7 @@
 
 #include <glib.h>
 
+#include "ct_cells.h"
 #include "ct_config.h"
 #include "ct_enrich.h"
 #include "ct_json.h"
@@ -658,42 +659,11 @@ check_record(cli *c, guint64 line_no, const char *line, size_t len, ct_addr *src
     return read_address(c, line_no, COL_SRC_IP, src) && read_address(c, line_no, COL_DST_IP, dst);
 }
 
-/* A CSV cell from a member: numbers and booleans as they are, strings
- * decoded (so ct_out's CSV safety applies to their text), null and absent
- * as empty cells, objects and arrays as their JSON text. */
+/* A CSV cell from a member, by the rule of ct_cells.h. */
 static void
 csv_cell(cli *c, int col)
 {
-    const char *name = ct_out_seed_columns[col];
-    const ct_json_member *m = column_member(c, col);
-    size_t len;
-
-    if (m == NULL) {
-        ct_out_null(c->out, name);
-        return;
-    }
-    switch (m->type) {
-    case CT_JSON_STRING:
-        if (!m->value_escaped) {
-            ct_out_string_len(c->out, name, m->value + 1, m->value_len - 2);
-        } else {
-            len = ct_json_decode_string(m->value, m->value_len, c->scratch);
-            ct_out_string_len(c->out, name, c->scratch, len);
-        }
-        break;
-    case CT_JSON_NUMBER:
-    case CT_JSON_TRUE:
-    case CT_JSON_FALSE:
-        ct_out_number(c->out, name, m->value, m->value_len);
-        break;
-    case CT_JSON_NULL:
-        ct_out_null(c->out, name);
-        break;
-    case CT_JSON_ARRAY:
-    case CT_JSON_OBJECT:
-        ct_out_json_value(c->out, name, m->value, m->value_len);
-        break;
-    }
+    ct_cells_member(c->out, ct_out_seed_columns[col], column_member(c, col), c->scratch);
 }
 
 static const char *

@@ -30,6 +30,7 @@
 
 #include <glib.h>
 
+#include "ct_cells.h"
 #include "ct_json.h"
 #include "ct_out.h"
 #include "messages.h"
@@ -169,34 +170,24 @@ write_row(ct_out *out, ct_json *json, const char *line, size_t len, GByteArray *
                                CT_OUT_FLOW_COLUMNS);
         return false;
     }
+    /* Room for any member's decoded string. */
+    g_byte_array_set_size(scratch, (guint)len);
     ct_out_begin(out);
     for (size_t i = 0; i < CT_OUT_FLOW_COLUMNS; i++) {
         const char *name = ct_out_flow_columns[i];
         const ct_json_member *m = ct_json_find(json, name);
-        size_t decoded;
 
         if (m == NULL) {
             *why = g_strdup_printf("no member \"%s\"", name);
             return false;
         }
-        switch (m->type) {
-        case CT_JSON_NULL:
-            ct_out_null(out, name);
-            break;
-        case CT_JSON_NUMBER:
-        case CT_JSON_TRUE:
-        case CT_JSON_FALSE:
-            ct_out_number(out, name, m->value, m->value_len);
-            break;
-        case CT_JSON_STRING:
-            g_byte_array_set_size(scratch, (guint)m->value_len);
-            decoded = ct_json_decode_string(m->value, m->value_len, (char *)scratch->data);
-            ct_out_string_len(out, name, (const char *)scratch->data, decoded);
-            break;
-        default:
+        /* The plugin writes no object or array; a cell holding JSON text
+         * would not be its export's. */
+        if (m->type == CT_JSON_ARRAY || m->type == CT_JSON_OBJECT) {
             *why = g_strdup_printf("\"%s\" is an %s", name, ct_json_type_name(m->type));
             return false;
         }
+        ct_cells_member(out, name, m, (char *)scratch->data);
     }
     ct_out_end(out);
     return true;
