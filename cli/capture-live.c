@@ -313,7 +313,7 @@ capture_live(const program *dumpcap, const char *iface, guint64 duration, guint6
         goto done;
     }
     if (!duration && !count)
-        msg_error("capturing on %s until Ctrl-C", iface);
+        msg_info("capturing on %s until Ctrl-C", iface);
 
     for (;;) {
         struct pollfd pfd = {err_fd, POLLIN, 0};

@@ -26,6 +26,16 @@ msg_error(const char *fmt, ...)
 }
 
 void
+msg_info(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg_verror(fmt, ap);
+    va_end(ap);
+}
+
+void
 msg_warning(const char *fmt, ...)
 {
     va_list ap;

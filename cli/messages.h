@@ -19,6 +19,8 @@
 /* "PROGRAM: " fmt "\n" on stderr. */
 G_GNUC_PRINTF(1, 0) void msg_verror(const char *fmt, va_list ap);
 G_GNUC_PRINTF(1, 2) void msg_error(const char *fmt, ...);
+/* The same, for what the run does rather than what went wrong. */
+G_GNUC_PRINTF(1, 2) void msg_info(const char *fmt, ...);
 /* "PROGRAM: warning: " fmt "\n" on stderr. */
 G_GNUC_PRINTF(1, 2) void msg_warning(const char *fmt, ...);
 
