@@ -1,0 +1,82 @@
+/* output.c - see output.h.
+ *
+ * The two hosts of a record are found in a table too big for the nearest
+ * caches: both entries are asked for first (hosts_candidate() prefetches
+ * them) and the input cells are written while they arrive.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+
+#include "ct_cells.h"
+#include "input.h"
+#include "messages.h"
+
+FILE *
+output_open(const char *path, int in_fd)
+{
+    struct stat in_st, out_st;
+    FILE *stream;
+
+    if (is_stdio(path))
+        return stdout;
+    /* Opening for writing truncates: never do that to the input. */
+    if (fstat(in_fd, &in_st) == 0 && stat(path, &out_st) == 0 && S_ISREG(out_st.st_mode) &&
+        in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino) {
+        msg_error("cannot write %s: it is the input file", path);
+        return NULL;
+    }
+    stream = fopen(path, "w");
+    if (stream == NULL)
+        msg_error("cannot write %s: %s", path, g_strerror(errno));
+    return stream;
+}
+
+static const char *
+ptr_name(ct_ptr *ptr, const ct_host *host, char name[CT_DNS_NAME_MAX + 1])
+{
+    if (ptr == NULL || host == NULL || host->scope != CT_SCOPE_GLOBAL)
+        return NULL;
+    return ct_ptr_get(ptr, &host->addr, name, NULL) == CT_PTR_FOUND ? name : NULL;
+}
+
+/* A side's nine cells.  With a PTR name they are written afresh (the DNS
+ * round trips cost far more); without, from the rendered copy. */
+static void
+write_host(ct_out *out, ct_ptr *ptr, ct_out_side side, const host_entry *h)
+{
+    char name[CT_DNS_NAME_MAX + 1];
+    const char *found = ptr_name(ptr, h->host, name);
+
+    if (found != NULL)
+        ct_out_host(out, side, h->host, found);
+    else
+        ct_out_rendered(out, h->cells[side], h->len[side]);
+}
+
+void
+output_record(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const ct_addr *src,
+              const ct_addr *dst)
+{
+    uint32_t src_hash = hosts_hash(src), dst_hash = hosts_hash(dst);
+    host_entry *src_candidate = hosts_candidate(hosts, src_hash);
+    host_entry *dst_candidate = hosts_candidate(hosts, dst_hash);
+
+    ct_out_begin(out);
+    if (ct_out_get_format(out) == CT_OUT_CSV) {
+        /* A CSV cell from a member, by the rule of ct_cells.h. */
+        for (int col = 0; col < INPUT_COLUMNS; col++)
+            ct_cells_member(out, ct_out_seed_columns[col], record_column(r, col), r->scratch);
+    } else {
+        const ct_json_member *m = r->members;
+
+        for (size_t i = 0; i < r->n_members; i++) {
+            if (!record_is_enrichment_key(&m[i]))
+                ct_out_json_value(out, m[i].key, m[i].value, m[i].value_len);
+        }
+    }
+    write_host(out, ptr, CT_OUT_SRC, hosts_lookup(hosts, src, src_hash, src_candidate));
+    write_host(out, ptr, CT_OUT_DST, hosts_lookup(hosts, dst, dst_hash, dst_candidate));
+    ct_out_end(out);
+}

@@ -1,0 +1,54 @@
+/* records.h - camtrace's input records: one JSON object per line,
+ * checked, its src_ip and dst_ip read, the seed's columns found.
+ *
+ * A record is strict RFC 8259 (ct_json: one object, unique keys) with
+ * src_ip and dst_ip as IPv4 or IPv6 address strings; other members are
+ * kept as they are.  Keys must be writable unchanged, so a key with a
+ * control character (only possible through an escape) refuses the line.
+ * Every refusal comes with a reason fit for one line of stderr, the bad
+ * value quoted safely.
+ */
+#ifndef CLI_RECORDS_H
+#define CLI_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "ct_addr.h"
+#include "ct_json.h"
+
+/* The seed's columns that come from the input (ct_out_seed_columns 0-7). */
+enum { COL_TS, COL_PROTO, COL_SRC_IP, COL_SRC_PORT, COL_DST_IP, COL_DST_PORT, COL_BYTES, COL_PKTS };
+#define INPUT_COLUMNS 8
+
+typedef struct {
+    ct_json *json;
+    char *scratch;                 /* decoded strings: max_len + 1 bytes */
+    const ct_json_member *members; /* of the last scan */
+    size_t n_members;
+    int col[INPUT_COLUMNS]; /* index into members, or -1 */
+    GString *why;           /* why the last line was refused */
+} record;
+
+/* For lines of at most max_len bytes, max_depth levels deep. */
+void record_init(record *r, size_t max_len, unsigned max_depth);
+void record_clear(record *r);
+
+/* Check a line (len bytes, no line end) and read its addresses; on
+ * success r holds its members and columns, else r->why says why not.
+ * The line must outlive the members. */
+bool record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst);
+
+/* Scan and index a line that passed record_check() before (false, with
+ * the scanner's reason in r->why, only if it changed since). */
+bool record_scan(record *r, const char *line, size_t len);
+
+/* The member that fills an input column; NULL when the record has none. */
+const ct_json_member *record_column(const record *r, int col);
+
+/* One of the 18 columns camtrace appends (src_ptr ... dst_longitude)? */
+bool record_is_enrichment_key(const ct_json_member *m);
+
+#endif
