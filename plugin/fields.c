@@ -14,6 +14,7 @@
 #include "fields.h"
 
 #include <epan/column.h>
+#include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
 
@@ -34,6 +35,7 @@ static side_fields hf_src;
 static side_fields hf_dst;
 static side_fields hf_remote; /* the end that is not the local device */
 static int hf_local = -1;
+static expert_field ei_problem = EI_INIT;
 static int hf_name = -1;
 static int hf_domain = -1;
 static int hf_foreign = -1;
@@ -292,16 +294,39 @@ add_side(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb, ct_enricher
         add_uint(&o, hf->accuracy, -1, geo->accuracy_km);
 }
 
-void
-camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
-                    ct_enricher *enricher, const camtrace_side_values sides[2], int remote,
-                    ct_foreign foreign)
+/* The CamTrace item and its subtree, headed by the problems. */
+static proto_tree *
+add_camtrace_tree(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
+                  const camtrace_problems *problems)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_camtrace, tvb, 0, 0, ENC_NA);
     proto_tree *ct_tree;
 
     proto_item_set_generated(ti);
     ct_tree = proto_item_add_subtree(ti, ett_camtrace);
+    for (guint i = 0; i < problems->count; i++) {
+        proto_item *it = proto_tree_add_expert_format(ct_tree, pinfo, &ei_problem, tvb, 0, 0, "%s",
+                                                      problems->message[i]);
+        proto_item_set_generated(it);
+    }
+    return ct_tree;
+}
+
+void
+camtrace_fields_add_problems(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
+                             const camtrace_problems *problems)
+{
+    if (problems->count > 0)
+        add_camtrace_tree(pinfo, tree, tvb, problems);
+}
+
+void
+camtrace_fields_add(const camtrace_view *view, packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
+                    const camtrace_problems *problems, ct_enricher *enricher,
+                    const camtrace_side_values sides[2], int remote, ct_foreign foreign)
+{
+    proto_tree *ct_tree = add_camtrace_tree(pinfo, tree, tvb, problems);
+
     if (want(view, hf_databases))
         proto_item_set_generated(
             proto_tree_add_string(ct_tree, hf_databases, tvb, 0, 0, camtrace_databases_text()));
@@ -466,6 +491,11 @@ camtrace_fields_register(int proto)
           "The databases that answered: their type and build date", HFILL}},
     };
     static gint *ett[] = {&ett_camtrace, &ett_side};
+    static ei_register_info ei[] = {
+        {&ei_problem,
+         {"camtrace.problem", PI_UNDECODED, PI_WARN,
+          "CamTrace cannot enrich as asked: a database, a setting or the DNS server", EXPFILL}},
+    };
 
     proto_camtrace = proto;
     /* Bytes of all ones are the int -1 in every field. */
@@ -474,5 +504,6 @@ camtrace_fields_register(int proto)
     memset(&hf_remote, 0xff, sizeof hf_remote);
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
     register_shutdown_routine(fields_shutdown);
 }

@@ -50,11 +50,23 @@ typedef struct {
     const camtrace_ptr_answer *ptr;
 } camtrace_side_values;
 
-/* Add the CamTrace tree of a packet under tree: both sides, the remote
- * one (sides[remote]) again as camtrace.remote.* with the local address,
- * and foreign unless it is CT_FOREIGN_UNKNOWN. */
-void camtrace_fields_add(const camtrace_view *view, proto_tree *tree, tvbuff_t *tvb,
-                         ct_enricher *enricher, const camtrace_side_values sides[2], int remote,
-                         ct_foreign foreign);
+/* Problems to show in a packet (camtrace_problems_of_frame()). */
+typedef struct {
+    const char *message[CAMTRACE_PROBLEMS];
+    guint count;
+} camtrace_problems;
+
+/* Add the CamTrace tree of a packet under tree: the problems first (as
+ * Expert Information, warnings), both sides, the remote one
+ * (sides[remote]) again as camtrace.remote.* with the local address, and
+ * foreign unless it is CT_FOREIGN_UNKNOWN. */
+void camtrace_fields_add(const camtrace_view *view, packet_info *pinfo, proto_tree *tree,
+                         tvbuff_t *tvb, const camtrace_problems *problems, ct_enricher *enricher,
+                         const camtrace_side_values sides[2], int remote, ct_foreign foreign);
+/* A CamTrace tree with the problems only, for a packet that shows no
+ * CamTrace field; without a tree (tree NULL) they still reach Expert
+ * Information's tap (tshark -z expert). */
+void camtrace_fields_add_problems(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
+                                  const camtrace_problems *problems);
 
 #endif

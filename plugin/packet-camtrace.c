@@ -56,6 +56,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     const ct_addr *addrs[2];
     gboolean named = FALSE, name_wanted[2], ptr_needed[2], ptr_fields;
     ct_enricher *enricher;
+    camtrace_problems problems;
     int remote;
 
     if (!packet_addresses(pinfo, &src, &dst))
@@ -68,6 +69,10 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     if (!camtrace_enabled())
         return 0;
     if (tree == NULL || !camtrace_view_of(pinfo, tree, &view)) {
+        /* The problems show in any tree, and reach Expert Information
+         * (tshark -z expert) even without one. */
+        problems.count = camtrace_problems_of_frame(pinfo->num, problems.message);
+        camtrace_fields_add_problems(pinfo, tree, tvb, &problems);
         /* No tree yet (tshark's first pass of -2, or a run that prints no
          * tree): when tshark's -e list prints PTR names, ask now without
          * waiting, so the answers are in by the second pass; otherwise
@@ -104,7 +109,9 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
             name[i] = camtrace_ptr_as_name(ptr[i].name);
         sides[i] = (camtrace_side_values){hosts[i], &name[i], &ptr[i]};
     }
-    camtrace_fields_add(&view, tree, tvb, enricher, sides, remote,
+    /* After the lookups, which open the databases and the resolver. */
+    problems.count = camtrace_problems_of_frame(pinfo->num, problems.message);
+    camtrace_fields_add(&view, pinfo, tree, tvb, &problems, enricher, sides, remote,
                         camtrace_view_wants_foreign(&view) ? camtrace_foreign(hosts[0], hosts[1])
                                                            : CT_FOREIGN_UNKNOWN);
     return (int)tvb_captured_length(tvb);

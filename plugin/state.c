@@ -107,6 +107,64 @@ camtrace_warn(const char *format, ...)
     g_free(message);
 }
 
+/* ---- problems ---------------------------------------------------------- */
+
+G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_ASN_DB == (int)CT_GEO_DB_ASN);
+G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_CITY_DB == (int)CT_GEO_DB_CITY);
+
+static struct {
+    char *message; /* NULL: no problem of this kind */
+    guint32 frame; /* the frame that shows it; 0: not shown yet */
+} problems[CAMTRACE_PROBLEMS];
+
+static void
+problem_set(camtrace_problem kind, const char *message)
+{
+    if (g_strcmp0(problems[kind].message, message) == 0)
+        return;
+    g_free(problems[kind].message);
+    problems[kind].message = g_strdup(message);
+    problems[kind].frame = 0;
+}
+
+static void
+problem_clear(camtrace_problem kind)
+{
+    g_clear_pointer(&problems[kind].message, g_free);
+}
+
+/* camtrace_warn(), and the problem shown in the capture. */
+G_GNUC_PRINTF(2, 3)
+static void
+report(camtrace_problem kind, const char *format, ...)
+{
+    va_list args;
+    char *message;
+
+    va_start(args, format);
+    message = g_strdup_vprintf(format, args);
+    va_end(args);
+    camtrace_warn("%s", message);
+    problem_set(kind, message);
+    g_free(message);
+}
+
+guint
+camtrace_problems_of_frame(guint32 frame, const char *out[CAMTRACE_PROBLEMS])
+{
+    guint n = 0;
+
+    for (int i = 0; i < CAMTRACE_PROBLEMS; i++) {
+        if (problems[i].message == NULL)
+            continue;
+        if (problems[i].frame == 0)
+            problems[i].frame = frame;
+        if (problems[i].frame == frame)
+            out[n++] = problems[i].message;
+    }
+    return n;
+}
+
 gboolean
 camtrace_ct_addr(const address *in, ct_addr *out)
 {
@@ -129,8 +187,9 @@ resolve_home_country(void)
         pref && *pref ? g_strdup(pref) : ct_config_get("CAMTRACE_HOME_COUNTRY", NULL, NULL);
     GError *error = NULL;
 
+    problem_clear(CAMTRACE_PROBLEM_HOME_COUNTRY);
     if (!ct_home_parse(value, st.home_country, &error)) {
-        camtrace_warn("%s; camtrace.foreign stays empty", error->message);
+        report(CAMTRACE_PROBLEM_HOME_COUNTRY, "%s; camtrace.foreign stays empty", error->message);
         g_error_free(error);
     }
     g_free(value);
@@ -146,13 +205,15 @@ resolve_local_networks(void)
     GError *error = NULL;
 
     g_clear_pointer(&st.local_networks, ct_netlist_free);
+    problem_clear(CAMTRACE_PROBLEM_LOCAL_NETWORKS);
     st.local_networks = ct_netlist_parse(value, &error);
     if (st.local_networks == NULL) {
-        camtrace_warn("local networks %s: %s; only private, link-local and unique-local "
-                      "addresses count as local devices",
-                      pref != NULL && *pref != '\0' ? "(preference camtrace.local_networks)"
-                                                    : "(CAMTRACE_LOCAL_NETWORKS)",
-                      error->message);
+        report(CAMTRACE_PROBLEM_LOCAL_NETWORKS,
+               "local networks %s: %s; only private, link-local and unique-local addresses "
+               "count as local devices",
+               pref != NULL && *pref != '\0' ? "(preference camtrace.local_networks)"
+                                             : "(CAMTRACE_LOCAL_NETWORKS)",
+               error->message);
         g_error_free(error);
     }
     g_free(value);
@@ -168,6 +229,7 @@ settle(void)
     st.settings_dirty = FALSE;
     resolve_home_country();
     resolve_local_networks();
+    problem_clear(CAMTRACE_PROBLEM_ENABLED);
     st.enabled = st.prefs.enabled != CAMTRACE_ENABLED_OFF;
     if (st.prefs.enabled != CAMTRACE_ENABLED_AUTO)
         return;
@@ -177,9 +239,9 @@ settle(void)
         if (ct_config_parse_bool(value, &on))
             st.enabled = on;
         else
-            camtrace_warn("ENRICH_IPS=\"%s\": not a boolean (use 1/0, true/false); "
-                          "enrichment stays on",
-                          value);
+            report(CAMTRACE_PROBLEM_ENABLED,
+                   "ENRICH_IPS=\"%s\": not a boolean (use 1/0, true/false); enrichment stays on",
+                   value);
     }
     g_free(value);
 }
@@ -240,7 +302,9 @@ static void
 warn_once(ct_geo_db kind, const char *message)
 {
     /* Re-resolving (new capture, preference apply) must not repeat a
-     * warning the user has already seen for the same file and reason. */
+     * warning the user has already seen for the same file and reason;
+     * the capture shows it all the same. */
+    problem_set((camtrace_problem)kind, message);
     if (g_strcmp0(st.last_warning[kind], message) == 0)
         return;
     g_free(st.last_warning[kind]);
@@ -261,6 +325,7 @@ open_database(ct_geo_db kind, const char *pref_value)
     if (ct_config_open_db(geo, kind, pref_value, how_to_set[kind], CAMTRACE_DATADIR, &path, &source,
                           &error)) {
         g_clear_pointer(&st.last_warning[kind], g_free);
+        problem_clear((camtrace_problem)kind);
         if ((stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC)) != NULL) {
             warn_once(kind, stale);
             g_free(stale);
@@ -295,6 +360,7 @@ check_replaced(void)
         if (ct_geo_reload(geo, kind, &error)) {
             reloaded = TRUE;
             g_clear_pointer(&st.last_warning[kind], g_free);
+            problem_clear((camtrace_problem)kind);
             stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC);
             if (stale != NULL)
                 warn_once(kind, stale);
@@ -399,8 +465,9 @@ check_errors(void)
     if (stats.errors == 0)
         return;
     st.errors_warned = TRUE;
-    camtrace_warn("reverse DNS: %s failed: %s; PTR names may come late or not at all",
-                  stats.error_call, g_strerror(stats.last_errno));
+    report(CAMTRACE_PROBLEM_RESOLVER,
+           "reverse DNS: %s failed: %s; PTR names may come late or not at all", stats.error_call,
+           g_strerror(stats.last_errno));
 }
 
 static gboolean
@@ -437,6 +504,7 @@ resolver(void)
     st.resolver = NULL;
     st.found_cursor = 0;
     st.errors_warned = FALSE;
+    problem_clear(CAMTRACE_PROBLEM_RESOLVER);
     g_clear_pointer(&st.resolver_servers, g_free);
 
     if (st.prefs.dns_servers && *st.prefs.dns_servers) {
@@ -458,6 +526,7 @@ resolver(void)
     if (st.resolver == NULL) {
         char *msg = g_strdup_printf("reverse DNS off: %s", error->message);
         say_once(msg);
+        problem_set(CAMTRACE_PROBLEM_RESOLVER, msg);
         g_free(msg);
         g_error_free(error);
         return NULL;
@@ -509,9 +578,10 @@ check_dead(void)
     check_errors();
     if (!st.dead_warned && ct_ptr_resolver_dead(st.resolver)) {
         st.dead_warned = TRUE;
-        camtrace_warn("reverse DNS: %s did not answer %d questions in a row; PTR names stay "
-                      "empty for the rest of this capture",
-                      st.resolver_servers, CT_PTR_DEAD_AFTER);
+        report(CAMTRACE_PROBLEM_RESOLVER,
+               "reverse DNS: %s did not answer %d questions in a row; PTR names stay empty for "
+               "the rest of this capture",
+               st.resolver_servers, CT_PTR_DEAD_AFTER);
     }
 }
 
@@ -593,6 +663,11 @@ state_init(void)
         ct_ptr_clear(st.resolver);
     st.found_cursor = 0;
     st.dead_warned = FALSE;
+    /* A dead resolver gets another chance in a new capture; the other
+     * problems stay, to be shown again in it. */
+    problem_clear(CAMTRACE_PROBLEM_RESOLVER);
+    for (int i = 0; i < CAMTRACE_PROBLEMS; i++)
+        problems[i].frame = 0;
     forget_noted();
     ct_names_clear(st.names);
 }
@@ -625,6 +700,8 @@ state_shutdown(void)
     for (int i = 0; i < 2; i++)
         g_clear_pointer(&st.last_warning[i], g_free);
     g_clear_pointer(&st.databases_text, g_free);
+    for (int i = 0; i < CAMTRACE_PROBLEMS; i++)
+        problem_clear((camtrace_problem)i);
 }
 
 void

@@ -52,6 +52,24 @@ void camtrace_state_register(void);
 /* The preferences changed: settle everything again on next use. */
 void camtrace_state_prefs_changed(void);
 
+/* What keeps CamTrace from enriching as asked, one entry per kind; the
+ * two databases' have ct_geo_db's values. */
+typedef enum {
+    CAMTRACE_PROBLEM_ASN_DB,
+    CAMTRACE_PROBLEM_CITY_DB,
+    CAMTRACE_PROBLEM_HOME_COUNTRY,
+    CAMTRACE_PROBLEM_LOCAL_NETWORKS,
+    CAMTRACE_PROBLEM_ENABLED,
+    CAMTRACE_PROBLEM_RESOLVER,
+    CAMTRACE_PROBLEMS
+} camtrace_problem;
+
+/* The problems to show in this frame: a problem is shown in the first
+ * frame dissected with a tree after it arose in the capture (once per
+ * capture, not per packet), and again whenever that frame is dissected.
+ * Fills out with their messages; returns how many. */
+guint camtrace_problems_of_frame(guint32 frame, const char *out[CAMTRACE_PROBLEMS]);
+
 /* Tell the user: one line "camtrace: MESSAGE" on standard error, the same
  * in tshark, in the GUI's console and through camtrace-capture.  MESSAGE
  * says what, then why: "ASN database from environment unusable: PATH:

@@ -100,11 +100,14 @@ def section(title):
     return m.group(1) if m else None
 
 def tagged(body):
-    """Tags (lines at the tag indent) and the text under each."""
+    """Tags (lines at the tag indent: the section's least, 7 spaces with
+    groff 1.22, 5 with 1.23) and the text under each."""
     items = {}
     tag = None
+    indents = [len(l) - len(l.lstrip()) for l in body.split("\n") if l.strip()]
+    tag_indent = min(indents) if indents else 7
     for line in body.split("\n"):
-        m = re.match(r"^ {7}(\S.*?)(?: {2,}(.*)|$)", line)
+        m = re.match(r"^ {%d}(\S.*?)(?: {2,}(.*)|$)" % tag_indent, line)
         if m:
             tag = m.group(1)
             items[tag] = m.group(2) or ""
