@@ -312,6 +312,33 @@ warn_once(ct_geo_db kind, const char *message)
     camtrace_warn("%s", message);
 }
 
+/* For the preferences dialog: the files in use, where each came from, and
+ * the data folders searched.  A fixed buffer, because the dialog reads
+ * the static text it was registered with whenever it opens. */
+static char files_text[2048] = "Databases in use: none yet (they are opened with the first "
+                               "capture).";
+static char *file_in_use[2];
+
+static void
+update_files_text(void)
+{
+    char **dirs = ct_config_data_dirs(CAMTRACE_DATADIR);
+    char *searched = g_strjoinv(", ", dirs);
+
+    g_snprintf(files_text, sizeof files_text,
+               "Databases in use: ASN %s; City %s. Data folders searched: %s.",
+               file_in_use[0] ? file_in_use[0] : "none", file_in_use[1] ? file_in_use[1] : "none",
+               searched);
+    g_free(searched);
+    g_strfreev(dirs);
+}
+
+const char *
+camtrace_files_text(void)
+{
+    return files_text;
+}
+
 static void
 open_database(ct_geo_db kind, const char *pref_value)
 {
@@ -322,8 +349,12 @@ open_database(ct_geo_db kind, const char *pref_value)
     GError *error = NULL;
     char *path = NULL, *stale;
 
+    g_clear_pointer(&file_in_use[kind], g_free);
     if (ct_config_open_db(geo, kind, pref_value, how_to_set[kind], CAMTRACE_DATADIR, &path, &source,
                           &error)) {
+        file_in_use[kind] =
+            g_strdup_printf("%s (from the %s)", path,
+                            source == CT_SOURCE_SEARCH ? "data folder" : ct_source_name(source));
         g_clear_pointer(&st.last_warning[kind], g_free);
         problem_clear((camtrace_problem)kind);
         if ((stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC)) != NULL) {
@@ -334,6 +365,7 @@ open_database(ct_geo_db kind, const char *pref_value)
         warn_once(kind, error->message);
         g_error_free(error);
     }
+    update_files_text();
     g_free(path);
 }
 
@@ -702,6 +734,8 @@ state_shutdown(void)
     g_clear_pointer(&st.databases_text, g_free);
     for (int i = 0; i < CAMTRACE_PROBLEMS; i++)
         problem_clear((camtrace_problem)i);
+    for (int i = 0; i < 2; i++)
+        g_clear_pointer(&file_in_use[i], g_free);
 }
 
 void

@@ -94,6 +94,10 @@ ct_enricher *camtrace_enricher(void);
  * built 2026-03-10, City GeoLite2-City built 2026-03-10", with "none"
  * for a kind that is not open.  Valid until the databases change. */
 const char *camtrace_databases_text(void);
+/* For the preferences dialog: "Databases in use: ASN PATH (from the data
+ * folder); City ... Data folders searched: ...".  The same buffer always,
+ * its text kept current. */
+const char *camtrace_files_text(void);
 
 /* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
 const char *camtrace_home_country(void);
