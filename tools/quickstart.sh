@@ -13,7 +13,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build="$here/build"
 
 "$here/tools/install-deps.sh"
-"$here/tools/fetch-geolite2.sh"
+"$here/tools/fetch-geolite2.sh" || {
+    echo "quickstart: stopped: the GeoLite2 databases could not be fetched (see above);" \
+        "nothing was built or installed. Once they are in data/maxmind/, run ./tools/quickstart.sh again." >&2
+    exit 1
+}
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j "$(nproc)"
 cmake --install "$build"
