@@ -30,7 +30,11 @@ echo "== Who the devices in data/sample.pcap talk to (packets: source -> destina
 tshark -r "$here/data/sample.pcap" -Y 'camtrace.dst.scope == "global"' -T fields \
     -e _ws.col.Source -e _ws.col.Destination -e camtrace.dst.asn -e camtrace.dst.as_org \
     -e camtrace.dst.country_iso -e camtrace.dst.city |
-    awk -F '\t' '{printf "%-24s -> %-26s AS%-6s %-18s %-2s %s\n", $1, $2, $3, $4, $5, $6}' |
+    awk -F '\t' '{
+        line = sprintf("%-24s -> %-26s %-8s %-18s %-2s %s", $1, $2, ($3 == "" ? "" : "AS" $3), $4, $5, $6)
+        sub(/ +$/, "", line)
+        print line
+    }' |
     sort | uniq -c | sort -rn
 echo
 echo "== Each device's destinations (tshark -q -z camtrace,devices; the sample's home is Germany)"
@@ -55,5 +59,5 @@ with open(sys.argv[1], newline="") as f:
             dst = (f"[{dst}]" if ":" in dst else dst) + ":" + r["dst_port"]
         name = f'{r["dst_name"]} ({r["dst_name_source"]})' if r["dst_name"] else ""
         print(f'{r["proto"]:6} {r["src_ip"]:>17} -> {dst:32} {r["pkts"]:>3} pkts  '
-              f'{r["dst_as_org"]:18} {r["dst_country_iso"]:2} {name}')
+              f'{r["dst_as_org"]:18} {r["dst_country_iso"]:2} {name}'.rstrip())
 PY
