@@ -58,6 +58,8 @@ else
     dir=$(cd "$dir" && pwd)
     [ -z "$(ls -A "$dir")" ] || die "$dir is not empty"
 fi
+# It becomes /: everyone must be able to enter it (mktemp made it 0700).
+chmod 755 "$dir"
 
 mounted=()
 cleanup() {
