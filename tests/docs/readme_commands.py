@@ -19,6 +19,8 @@ The rules, by what the command does, never by where it is:
     needs the network;
   - it starts with ./tools/: the set-up and test scripts (install
     packages, fetch databases, build, run the tests themselves);
+  - it starts with cmake: it configures or builds the project (the
+    tests' own build does that);
   - camtrace-capture without --pcap: a live capture, which needs an
     interface and the right to capture;
   - it sets a DNS server (camtrace.dns_servers, DNS_RESOLVER=): it sends
@@ -73,6 +75,8 @@ def classify(command, source_dir):
         return "not-offline:changes the system or needs the network"
     if program.startswith("./tools/"):
         return "not-offline:a set-up or test script (installs, fetches, builds)"
+    if program == "cmake":
+        return "not-offline:configures or builds the project"
     if program == "camtrace-capture" and "--pcap" not in program_words:
         return "not-offline:a live capture (an interface and the right to capture)"
     if any("camtrace.dns_servers" in w or w.startswith("DNS_RESOLVER=") for w in words):
