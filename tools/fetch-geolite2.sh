@@ -43,10 +43,11 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# npm trusts only the certificates it was built with, not the system's
-# (/etc/ssl/certs), where a proxy's own CA is installed; add those, unless
-# the user chose otherwise (NODE_EXTRA_CA_CERTS, or npm's cafile/ca, which
-# replace both).
+# Node.js from nodejs.org, nvm or NodeSource trusts only the certificates
+# it was built with, not the system's (/etc/ssl/certs), where a proxy's own
+# CA is installed (Debian's nodejs reads the system's already); add those,
+# unless the user chose otherwise (NODE_EXTRA_CA_CERTS, or npm's cafile/ca,
+# which replace both).
 system_cas=/etc/ssl/certs/ca-certificates.crt
 if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r "$system_cas" ]; then
     NODE_EXTRA_CA_CERTS=$system_cas
