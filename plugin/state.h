@@ -24,6 +24,7 @@
 #include "ct_netlist.h"
 #include "ct_out.h"
 #include "ct_ptr.h"
+#include "problems.h"
 #include "ws-compat.h"
 
 /* Values of the preference "enabled". */
@@ -51,30 +52,6 @@ camtrace_prefs *camtrace_prefs_storage(void);
 void camtrace_state_register(void);
 /* The preferences changed: settle everything again on next use. */
 void camtrace_state_prefs_changed(void);
-
-/* What keeps CamTrace from enriching as asked, one entry per kind; the
- * two databases' have ct_geo_db's values. */
-typedef enum {
-    CAMTRACE_PROBLEM_ASN_DB,
-    CAMTRACE_PROBLEM_CITY_DB,
-    CAMTRACE_PROBLEM_HOME_COUNTRY,
-    CAMTRACE_PROBLEM_LOCAL_NETWORKS,
-    CAMTRACE_PROBLEM_ENABLED,
-    CAMTRACE_PROBLEM_RESOLVER,
-    CAMTRACE_PROBLEMS
-} camtrace_problem;
-
-/* The problems to show in this frame: a problem is shown in the first
- * frame dissected with a tree after it arose in the capture (once per
- * capture, not per packet), and again whenever that frame is dissected.
- * Fills out with their messages; returns how many. */
-guint camtrace_problems_of_frame(guint32 frame, const char *out[CAMTRACE_PROBLEMS]);
-
-/* Tell the user: one line "camtrace: MESSAGE" on standard error, the same
- * in tshark, in the GUI's console and through camtrace-capture.  MESSAGE
- * says what, then why: "ASN database from environment unusable: PATH:
- * REASON". */
-void camtrace_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
 
 /* An epan IPv4 or IPv6 address as a ct_addr; FALSE for other types. */
 gboolean camtrace_ct_addr(const address *in, ct_addr *out);
