@@ -320,10 +320,7 @@ write_records(const GPtrArray *devices, report_format format)
             ct_out_timestamp(out, "first_seen", d->first_sec, d->first_usec);
             ct_out_timestamp(out, "last_seen", d->last_sec, d->last_usec);
             ct_out_string(out, "registered_country_iso", d->registered_country_iso);
-            if (d->anycast)
-                ct_out_number(out, "anycast", "true", 4);
-            else
-                ct_out_null(out, "anycast");
+            camtrace_out_anycast(out, "anycast", d->anycast);
             ct_out_end(out);
             g_free(addresses);
             g_free(services);

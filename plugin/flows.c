@@ -115,10 +115,7 @@ write_registration(ct_out *out, const char *country_key, const char *anycast_key
                    const ct_host *host)
 {
     ct_out_string(out, country_key, host ? host->geo.registered_country_iso : NULL);
-    if (host != NULL && host->geo.anycast)
-        ct_out_number(out, anycast_key, "true", 4);
-    else
-        ct_out_null(out, anycast_key);
+    camtrace_out_anycast(out, anycast_key, host != NULL && host->geo.anycast);
 }
 
 static void

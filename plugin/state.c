@@ -107,12 +107,18 @@ camtrace_ct_addr(const address *in, ct_addr *out)
 
 /* ---- settings ---------------------------------------------------------- */
 
+/* A setting: the preference when it is set, else variable from the
+ * environment or .env (newly allocated, NULL when neither). */
+static char *
+setting(const char *pref, const char *variable)
+{
+    return pref != NULL && *pref != '\0' ? g_strdup(pref) : ct_config_get(variable, NULL, NULL);
+}
+
 static void
 resolve_home_country(void)
 {
-    const char *pref = st.prefs.home_country;
-    char *value =
-        pref && *pref ? g_strdup(pref) : ct_config_get("CAMTRACE_HOME_COUNTRY", NULL, NULL);
+    char *value = setting(st.prefs.home_country, "CAMTRACE_HOME_COUNTRY");
     GError *error = NULL;
 
     camtrace_problem_clear(CAMTRACE_PROBLEM_HOME_COUNTRY);
@@ -128,9 +134,7 @@ static void
 resolve_local_networks(void)
 {
     const char *pref = st.prefs.local_networks;
-    char *value = pref != NULL && *pref != '\0'
-                      ? g_strdup(pref)
-                      : ct_config_get("CAMTRACE_LOCAL_NETWORKS", NULL, NULL);
+    char *value = setting(pref, "CAMTRACE_LOCAL_NETWORKS");
     GError *error = NULL;
 
     g_clear_pointer(&st.local_networks, ct_netlist_free);
@@ -227,6 +231,15 @@ camtrace_out_foreign(ct_out *out, const char *key, ct_foreign foreign)
         ct_out_number(out, key, "false", 5);
 }
 
+void
+camtrace_out_anycast(ct_out *out, const char *key, gboolean anycast)
+{
+    if (anycast)
+        ct_out_number(out, key, "true", 4);
+    else
+        ct_out_null(out, key);
+}
+
 /* ---- databases --------------------------------------------------------- */
 
 G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_ASN_DB == (int)CT_GEO_DB_ASN);
@@ -273,6 +286,21 @@ camtrace_files_text(void)
     return files_text;
 }
 
+/* A database of kind is (again) in use: its old problem is gone, and an
+ * old file is said once. */
+static void
+database_ready(ct_geo_db kind)
+{
+    ct_geo *geo = ct_enricher_geo(st.enricher);
+    char *stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC);
+
+    g_clear_pointer(&st.last_warning[kind], g_free);
+    camtrace_problem_clear((camtrace_problem)kind);
+    if (stale != NULL)
+        warn_once(kind, stale);
+    g_free(stale);
+}
+
 static void
 open_database(ct_geo_db kind, const char *pref_value)
 {
@@ -281,7 +309,7 @@ open_database(ct_geo_db kind, const char *pref_value)
     ct_geo *geo = ct_enricher_geo(st.enricher);
     ct_source source;
     GError *error = NULL;
-    char *path = NULL, *stale;
+    char *path = NULL;
 
     g_clear_pointer(&file_in_use[kind], g_free);
     if (ct_config_open_db(geo, kind, pref_value, how_to_set[kind], CAMTRACE_DATADIR, &path, &source,
@@ -289,12 +317,7 @@ open_database(ct_geo_db kind, const char *pref_value)
         file_in_use[kind] =
             g_strdup_printf("%s (from the %s)", path,
                             source == CT_SOURCE_SEARCH ? "data folder" : ct_source_name(source));
-        g_clear_pointer(&st.last_warning[kind], g_free);
-        camtrace_problem_clear((camtrace_problem)kind);
-        if ((stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC)) != NULL) {
-            warn_once(kind, stale);
-            g_free(stale);
-        }
+        database_ready(kind);
     } else {
         warn_once(kind, error->message);
         g_error_free(error);
@@ -319,18 +342,13 @@ check_replaced(void)
     st.next_reload_check = now + RELOAD_CHECK_US;
     for (int kind = 0; kind < 2; kind++) {
         GError *error = NULL;
-        char *msg, *stale;
+        char *msg;
 
         if (!ct_geo_is_open(geo, kind) || !ct_geo_changed(geo, kind))
             continue;
         if (ct_geo_reload(geo, kind, &error)) {
             reloaded = TRUE;
-            g_clear_pointer(&st.last_warning[kind], g_free);
-            camtrace_problem_clear((camtrace_problem)kind);
-            stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC);
-            if (stale != NULL)
-                warn_once(kind, stale);
-            g_free(stale);
+            database_ready(kind);
             continue;
         }
         msg = g_strdup_printf("%s database replaced by an unusable file: %s; the one opened "

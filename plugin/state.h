@@ -87,6 +87,9 @@ const ct_netlist *camtrace_local_networks(void);
 ct_foreign camtrace_foreign(const ct_host *a, const ct_host *b);
 /* A "foreign" cell: true, false, or absent (CT_FOREIGN_UNKNOWN). */
 void camtrace_out_foreign(ct_out *out, const char *key, ct_foreign foreign);
+/* An "anycast" cell: true, or absent (databases mark only anycast
+ * networks, so false would claim more than they say). */
+void camtrace_out_anycast(ct_out *out, const char *key, gboolean anycast);
 
 /* Names learned from this capture. */
 ct_names *camtrace_names(void);
