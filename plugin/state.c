@@ -368,11 +368,14 @@ open_database(ct_geo_db kind, const char *pref_value)
         file_in_use[kind] =
             g_strdup_printf("%s (from the %s)", path,
                             source == CT_SOURCE_SEARCH ? "data folder" : ct_source_name(source));
-        g_clear_pointer(&st.last_warning[kind], g_free);
         camtrace_problem_clear((camtrace_problem)kind);
+        /* A stale database opened again (a new capture, tshark -M's
+         * session resets) is said once, as warn_once() means. */
         if ((stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC)) != NULL) {
             warn_once(kind, stale);
             g_free(stale);
+        } else {
+            g_clear_pointer(&st.last_warning[kind], g_free);
         }
     } else {
         warn_once(kind, error->message);
