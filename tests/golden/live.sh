@@ -48,6 +48,14 @@ all_fields() {
     done
 }
 
+# tshark_file [VAR=value ...] -- ARGS...: ct_tshark_raw with what a
+# sanitizer build needs (ct_sanitizer_env), as live_start runs it.
+tshark_file() {
+    local vars=()
+    mapfile -t vars < <(ct_sanitizer_env)
+    ct_tshark_raw ${vars[@]+"${vars[@]}"} "$@"
+}
+
 # The lines tshark and dumpcap add on stderr in a live capture.
 strip_capture_lines() {
     grep -v -e "^Capturing on '" -e '\[Main MESSAGE\] -- Capture started\.$' \
@@ -120,7 +128,7 @@ live_end() {
 live_pair() {
     local name=$1 capture=$2 file="$CT_SANDBOX/$1.file" live="$CT_SANDBOX/$1.live"
     shift 2
-    ct_tshark_raw -- -r "$capture" "$@" >"$file.raw" 2>"$file.err" ||
+    tshark_file -- -r "$capture" "$@" >"$file.raw" 2>"$file.err" ||
         ct_fail "$name: tshark -r failed: $(cat "$file.err")"
     live_start "$live.raw" "$live.err.raw" "$@"
     live_send "$CT_WORK/$capture"
@@ -243,7 +251,7 @@ case_live_stopped() {
     editcap -F pcap -r "$CT_WORK/$SAMPLE" "$first" "1-$n" || ct_fail "editcap failed"
     chmod a+r "$first"
     cp "$first" "$CT_WORK/first.pcap"
-    ct_tshark_raw -- -r first.pcap "${args[@]}" >"$CT_SANDBOX/stopped.file" \
+    tshark_file -- -r first.pcap "${args[@]}" >"$CT_SANDBOX/stopped.file" \
         2>"$CT_SANDBOX/stopped.file.err" || ct_fail "tshark -r failed"
 
     live_start "$out" "$err" "${args[@]}"
@@ -274,7 +282,7 @@ case_live_stopped() {
 # forgotten, and one warning says how many were left out.
 case_live_bounds() {
     local full="$CT_SANDBOX/full.csv" n
-    ct_tshark_raw -- -r "$SAMPLE" $(with_dbs) -q -z camtrace,flows >"$full" || ct_fail "tshark -r failed"
+    tshark_file -- -r "$SAMPLE" $(with_dbs) -q -z camtrace,flows >"$full" || ct_fail "tshark -r failed"
     n=$(($(wc -l <"$full") - 1))
     [ "$n" -gt 20 ] || ct_fail "only $n flows in the sample"
 
@@ -301,12 +309,12 @@ assert [r["ts"] for r in kept] == sorted(r["ts"] for r in kept)
 PY
     # The same bound from the environment, named so in the warning; a bad
     # value is said once, and the default used.
-    ct_tshark_raw CAMTRACE_MAX_FLOWS=5 -- -r "$SAMPLE" $(with_dbs) -q -z camtrace,flows \
+    tshark_file CAMTRACE_MAX_FLOWS=5 -- -r "$SAMPLE" $(with_dbs) -q -z camtrace,flows \
         >"$CT_SANDBOX/env.csv" 2>"$CT_SANDBOX/env.err"
     diff -u "$CT_SANDBOX/bounded.file" "$CT_SANDBOX/env.csv" || ct_fail "CAMTRACE_MAX_FLOWS=5"
     grep -qF "more than 5 flows (CAMTRACE_MAX_FLOWS)" "$CT_SANDBOX/env.err" ||
         ct_fail "the warning does not name CAMTRACE_MAX_FLOWS: $(cat "$CT_SANDBOX/env.err")"
-    ct_tshark_raw CAMTRACE_MAX_FLOWS=lots -- -r "$SAMPLE" $(with_dbs) -q -z camtrace,flows \
+    tshark_file CAMTRACE_MAX_FLOWS=lots -- -r "$SAMPLE" $(with_dbs) -q -z camtrace,flows \
         >"$CT_SANDBOX/bad.csv" 2>"$CT_SANDBOX/bad.err"
     diff -u "$full" "$CT_SANDBOX/bad.csv" || ct_fail "a bad CAMTRACE_MAX_FLOWS changed the export"
     expect_eq "bad CAMTRACE_MAX_FLOWS" "$(cat "$CT_SANDBOX/bad.err")" \
