@@ -397,7 +397,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
     cat <<HEADER
 # CamTrace benchmark results
 
-Produced by \`bench/run.sh\` (last: \`--packets $packets --remotes $remotes --runs $runs --only $only\`, $(date -u +%Y-%m-%d)).
+Produced by \`bench/run.sh\` (the soak section by \`bench/soak.sh\`; last run.sh: \`--packets $packets --remotes $remotes --runs $runs --only $only\`, $(date -u +%Y-%m-%d)).
 Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB,
 $(tshark --version 2>/dev/null | head -1 | sed "s/ (Git.*//"), GeoLite2 databases from geolite2@4.0.1.
 Captures from \`ct-pcapgen bench\`: $remotes public remote addresses (10 % IPv6).
@@ -408,6 +408,11 @@ HEADER
         echo
         if [ -f "$work/section.$s.md" ]; then cat "$work/section.$s.md"; else old_section "$s"; fi
     done
+    # bench/soak.sh's section, kept as it is.
+    if [ -n "$(old_section soak)" ]; then
+        echo
+        old_section soak
+    fi
 } >"$results.new"
 mv "$results.new" "$results"
 cat "$results"

@@ -1,21 +1,30 @@
 /* ct_flow.c - the flow table.
  *
- * Flows are stored in fixed blocks of entries, never moved, so that the
- * hash table can point into them and the order of first packets is the
- * order of the entries.  A key holds its two endpoints in canonical order
- * (lower address, then lower port, first) so that both directions of a
- * flow find the same entry; the entry remembers which endpoint sent first.
- * Keys are zeroed before they are filled, so padding compares equal and
- * the whole key can be hashed and compared as bytes.
+ * Flows are stored in fixed blocks of entries (slots), never moved, so
+ * that the hash table can point into them.  A key holds its two endpoints
+ * in canonical order (lower address, then lower port, first) so that both
+ * directions of a flow find the same entry; the entry remembers which
+ * endpoint sent first.  Keys are zeroed before they are filled, so
+ * padding compares equal and the whole key can be hashed and compared as
+ * bytes.
  *
- * Size: about 140 bytes per flow with the hash table (1,000,000 flows in
- * about 140 MB).
+ * The bound: slots are taken in order until max_flows are in use; after
+ * that a new flow takes the slot of the least recently used one.  The
+ * entries form a list from the most to the least recently used (slot
+ * numbers, so two 32-bit links an entry).  While nothing was forgotten,
+ * slot i holds flow id i, so ids and the order of first packets need no
+ * search; after that, ct_flow_table_foreach() sorts the slots by id.
+ *
+ * Size: about 150 bytes per flow with the hash table (1,000,000 flows in
+ * about 150 MB).
  */
 #include "ct_flow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define BLOCK_FLOWS 4096
+#define NO_SLOT UINT32_MAX
 
 typedef struct {
     ct_addr lo, hi;
@@ -33,15 +42,23 @@ typedef struct {
     uint8_t icmp_type, icmp_code;
     uint32_t first_usec, last_usec;
     uint32_t first_frame, last_frame;
+    uint32_t newer, older; /* slots next in the use list, or NO_SLOT */
+    uint32_t slot;         /* its own */
     int64_t first_sec, last_sec;
     uint64_t a_pkts, a_bytes, b_pkts, b_bytes;
-    uint64_t index;
+    uint64_t id;
 } flow_entry;
 
 struct ct_flow_table {
     GHashTable *index;
     GPtrArray *blocks;
-    uint64_t size;
+    uint32_t max;      /* slots at most */
+    uint32_t used;     /* slots in use: flows held */
+    uint32_t mru, lru; /* ends of the use list, NO_SLOT when empty */
+    uint64_t next_id;  /* ids given so far */
+    uint64_t dropped;  /* flows forgotten to make room */
+    ct_flow_forget_fn forget;
+    void *forget_data;
 };
 
 static guint
@@ -71,12 +88,14 @@ key_equal(gconstpointer a, gconstpointer b)
 }
 
 ct_flow_table *
-ct_flow_table_new(void)
+ct_flow_table_new(uint32_t max_flows)
 {
     ct_flow_table *t = g_new0(ct_flow_table, 1);
 
     t->index = g_hash_table_new(key_hash, key_equal);
     t->blocks = g_ptr_array_new_with_free_func(g_free);
+    t->max = max_flows == 0 ? CT_FLOW_MAX_FLOWS : MIN(max_flows, NO_SLOT - 1);
+    t->mru = t->lru = NO_SLOT;
     return t;
 }
 
@@ -90,26 +109,78 @@ ct_flow_table_free(ct_flow_table *table)
     g_free(table);
 }
 
+uint32_t
+ct_flow_table_max(const ct_flow_table *table)
+{
+    return table->max;
+}
+
+void
+ct_flow_table_on_forget(ct_flow_table *table, ct_flow_forget_fn fn, void *data)
+{
+    table->forget = fn;
+    table->forget_data = data;
+}
+
 void
 ct_flow_table_clear(ct_flow_table *table)
 {
     g_hash_table_remove_all(table->index);
     g_ptr_array_set_size(table->blocks, 0);
-    table->size = 0;
+    table->used = 0;
+    table->mru = table->lru = NO_SLOT;
+    table->next_id = 0;
+    table->dropped = 0;
 }
 
 uint64_t
 ct_flow_table_size(const ct_flow_table *table)
 {
-    return table->size;
+    return table->used;
+}
+
+uint64_t
+ct_flow_table_dropped(const ct_flow_table *table)
+{
+    return table->dropped;
 }
 
 static flow_entry *
-entry_at(const ct_flow_table *table, uint64_t i)
+entry_at(const ct_flow_table *table, uint32_t slot)
 {
-    flow_entry *block = g_ptr_array_index(table->blocks, i / BLOCK_FLOWS);
+    flow_entry *block = g_ptr_array_index(table->blocks, slot / BLOCK_FLOWS);
 
-    return &block[i % BLOCK_FLOWS];
+    return &block[slot % BLOCK_FLOWS];
+}
+
+static void
+unlink_slot(ct_flow_table *table, uint32_t slot)
+{
+    flow_entry *e = entry_at(table, slot);
+
+    if (e->newer != NO_SLOT)
+        entry_at(table, e->newer)->older = e->older;
+    else
+        table->mru = e->older;
+    if (e->older != NO_SLOT)
+        entry_at(table, e->older)->newer = e->newer;
+    else
+        table->lru = e->newer;
+    e->newer = e->older = NO_SLOT;
+}
+
+static void
+push_mru(ct_flow_table *table, uint32_t slot)
+{
+    flow_entry *e = entry_at(table, slot);
+
+    e->newer = NO_SLOT;
+    e->older = table->mru;
+    if (table->mru != NO_SLOT)
+        entry_at(table, table->mru)->newer = slot;
+    table->mru = slot;
+    if (table->lru == NO_SLOT)
+        table->lru = slot;
 }
 
 static int
@@ -140,21 +211,44 @@ make_key(const ct_flow_packet *pkt, flow_key *key)
     return src_lo;
 }
 
+/* A slot for a new flow: the next unused one, else the least recently
+ * used flow's, which is forgotten. */
+static uint32_t
+free_slot(ct_flow_table *table)
+{
+    uint32_t slot;
+    flow_entry *old;
+
+    if (table->used < table->max) {
+        if (table->used % BLOCK_FLOWS == 0)
+            g_ptr_array_add(table->blocks, g_new(flow_entry, BLOCK_FLOWS));
+        return table->used++;
+    }
+    slot = table->lru;
+    old = entry_at(table, slot);
+    unlink_slot(table, slot);
+    g_hash_table_remove(table->index, old);
+    table->dropped++;
+    if (table->forget != NULL)
+        table->forget(old->id, table->forget_data);
+    return slot;
+}
+
 static flow_entry *
 new_entry(ct_flow_table *table, const flow_key *key, bool src_lo, const ct_flow_packet *pkt)
 {
-    flow_entry *e;
+    uint32_t slot = free_slot(table);
+    flow_entry *e = entry_at(table, slot);
 
-    if (table->size % BLOCK_FLOWS == 0)
-        g_ptr_array_add(table->blocks, g_new(flow_entry, BLOCK_FLOWS));
-    e = entry_at(table, table->size);
     memset(e, 0, sizeof *e);
-    e->index = table->size++;
+    e->id = table->next_id++;
+    e->slot = slot;
     e->key = *key;
     e->a_is_lo = src_lo;
     e->first_sec = e->last_sec = pkt->sec;
     e->first_usec = e->last_usec = pkt->usec;
     e->first_frame = e->last_frame = pkt->frame;
+    push_mru(table, slot);
     g_hash_table_add(table->index, e);
     return e;
 }
@@ -166,7 +260,7 @@ time_before(int64_t sec, uint32_t usec, int64_t than_sec, uint32_t than_usec)
 }
 
 bool
-ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *index)
+ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *id)
 {
     flow_key key;
     bool src_lo = make_key(pkt, &key);
@@ -174,10 +268,15 @@ ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *ind
     bool is_new = e == NULL;
     bool from_a;
 
-    if (is_new)
+    if (is_new) {
         e = new_entry(table, &key, src_lo, pkt);
-    if (index != NULL)
-        *index = e->index;
+    } else if (table->mru == NO_SLOT || entry_at(table, table->mru) != e) {
+        uint32_t slot = e->slot;
+        unlink_slot(table, slot);
+        push_mru(table, slot);
+    }
+    if (id != NULL)
+        *id = e->id;
     from_a = src_lo == e->a_is_lo;
     if (from_a) {
         e->a_pkts++;
@@ -210,15 +309,11 @@ ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *ind
     return is_new;
 }
 
-void
-ct_flow_table_get(const ct_flow_table *table, uint64_t i, ct_flow *flow)
+static void
+fill_flow(const flow_entry *e, ct_flow *flow)
 {
-    const flow_entry *e;
-    bool src_is_lo;
+    bool src_is_lo = e->a_is_lo != e->b_initiated;
 
-    g_return_if_fail(i < table->size);
-    e = entry_at(table, i);
-    src_is_lo = e->a_is_lo != e->b_initiated;
     flow->src = src_is_lo ? e->key.lo : e->key.hi;
     flow->dst = src_is_lo ? e->key.hi : e->key.lo;
     flow->sport = src_is_lo ? e->key.lo_port : e->key.hi_port;
@@ -238,6 +333,63 @@ ct_flow_table_get(const ct_flow_table *table, uint64_t i, ct_flow *flow)
     flow->src_bytes = e->b_initiated ? e->b_bytes : e->a_bytes;
     flow->dst_pkts = e->b_initiated ? e->a_pkts : e->b_pkts;
     flow->dst_bytes = e->b_initiated ? e->a_bytes : e->b_bytes;
+}
+
+bool
+ct_flow_table_get(const ct_flow_table *table, uint64_t id, ct_flow *flow)
+{
+    const flow_entry *e;
+
+    if (id >= table->next_id || table->used == 0)
+        return false;
+    if (table->dropped == 0) {
+        fill_flow(entry_at(table, (uint32_t)id), flow);
+        return true;
+    }
+    e = entry_at(table, table->mru);
+    if (e->id != id) {
+        /* Forgotten ids are the oldest ones: the least recently used. */
+        uint32_t slot;
+        for (slot = 0; slot < table->used && entry_at(table, slot)->id != id; slot++)
+            ;
+        if (slot == table->used)
+            return false;
+        e = entry_at(table, slot);
+    }
+    fill_flow(e, flow);
+    return true;
+}
+
+static int
+compare_ids(const void *a, const void *b)
+{
+    uint64_t x = (*(flow_entry *const *)a)->id, y = (*(flow_entry *const *)b)->id;
+
+    return x < y ? -1 : x > y;
+}
+
+void
+ct_flow_table_foreach(const ct_flow_table *table, ct_flow_each_fn fn, void *data)
+{
+    flow_entry **order;
+    ct_flow flow;
+
+    if (table->dropped == 0) {
+        for (uint32_t slot = 0; slot < table->used; slot++) {
+            fill_flow(entry_at(table, slot), &flow);
+            fn(entry_at(table, slot)->id, &flow, data);
+        }
+        return;
+    }
+    order = g_new(flow_entry *, table->used);
+    for (uint32_t slot = 0; slot < table->used; slot++)
+        order[slot] = entry_at(table, slot);
+    qsort(order, table->used, sizeof *order, compare_ids);
+    for (uint32_t i = 0; i < table->used; i++) {
+        fill_flow(order[i], &flow);
+        fn(order[i]->id, &flow, data);
+    }
+    g_free(order);
 }
 
 const char *

@@ -7,6 +7,14 @@
  * packet seen, unless TCP handshake packets say otherwise: the sender of a
  * SYN, or the receiver of a SYN-ACK, is the initiator (the first such
  * packet decides).
+ *
+ * The table is bounded at creation: it holds at most max_flows flows.  A
+ * new flow beyond that takes the place of the least recently used one
+ * (the flow whose latest packet came longest ago), which is forgotten and
+ * counted (ct_flow_table_dropped()); a later packet of a forgotten flow
+ * starts a new flow.  Each flow has an id, given in the order of first
+ * packets and never given again until ct_flow_table_clear(); while no
+ * flow was forgotten, the ids are 0 .. size-1.
  */
 #ifndef CT_FLOW_H
 #define CT_FLOW_H
@@ -54,19 +62,43 @@ typedef struct {
     uint64_t src_pkts, src_bytes, dst_pkts, dst_bytes;
 } ct_flow;
 
-ct_flow_table *ct_flow_table_new(void);
+/* The default bound: about 150 bytes a flow, so about 160 MB. */
+#define CT_FLOW_MAX_FLOWS (1024u * 1024)
+
+/* A table of at most max_flows flows (1 or more); 0 means
+ * CT_FLOW_MAX_FLOWS. */
+ct_flow_table *ct_flow_table_new(uint32_t max_flows);
 void ct_flow_table_free(ct_flow_table *table);
 
-/* Count pkt in its flow; true when the packet started a new flow.  The
- * flow's index (see ct_flow_table_get()) goes to *index if given. */
-bool ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *index);
+/* The bound given at creation. */
+uint32_t ct_flow_table_max(const ct_flow_table *table);
 
-/* Number of flows, and flow i (0 .. size-1) in the order of each flow's
- * first packet, copied into *flow. */
+/* Called with the id of each flow the table forgets to make room (not
+ * at ct_flow_table_clear()), so that a caller's data about it can go. */
+typedef void (*ct_flow_forget_fn)(uint64_t id, void *data);
+void ct_flow_table_on_forget(ct_flow_table *table, ct_flow_forget_fn fn, void *data);
+
+/* Count pkt in its flow; true when the packet started a new flow (which
+ * may have made the table forget another).  The flow's id goes to *id
+ * if given. */
+bool ct_flow_table_add(ct_flow_table *table, const ct_flow_packet *pkt, uint64_t *id);
+
+/* Number of flows held now (at most the bound). */
 uint64_t ct_flow_table_size(const ct_flow_table *table);
-void ct_flow_table_get(const ct_flow_table *table, uint64_t i, ct_flow *flow);
+/* Flows forgotten to make room since creation or the last clear. */
+uint64_t ct_flow_table_dropped(const ct_flow_table *table);
 
-/* Forget every flow. */
+/* Flow id copied into *flow; false when the table does not hold it (it
+ * was forgotten, or never given).  Immediate for the flow of the latest
+ * packet and while no flow was forgotten; otherwise a search. */
+bool ct_flow_table_get(const ct_flow_table *table, uint64_t id, ct_flow *flow);
+
+/* Call fn for every flow held, in the order of each flow's first packet
+ * (ids ascending).  fn must not change the table. */
+typedef void (*ct_flow_each_fn)(uint64_t id, const ct_flow *flow, void *data);
+void ct_flow_table_foreach(const ct_flow_table *table, ct_flow_each_fn fn, void *data);
+
+/* Forget every flow; the dropped count starts again at 0. */
 void ct_flow_table_clear(ct_flow_table *table);
 
 /* Lower-case IANA keyword of an IP protocol number ("tcp", "udp",

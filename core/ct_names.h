@@ -8,10 +8,21 @@
  * that "the name of this address as of frame N" has one answer however
  * often and in whatever order packets are dissected again.
  *
- * Names are interned: the pointers in a ct_name stay valid until
- * ct_names_clear() or ct_names_free().  Each name also carries its
- * registered domain (the public suffix plus one label, from the Public
- * Suffix List through libpsl), for grouping.
+ * Each name also carries its registered domain (the public suffix plus
+ * one label, from the Public Suffix List through libpsl), for grouping.
+ *
+ * Bounded at creation: a ct_names holds the histories of at most
+ * max_addresses addresses.  Learning a name for one more address forgets
+ * the least recently used address (learned or looked up longest ago),
+ * counted by ct_names_forgotten(); a forgotten address has no name until
+ * it is learned again.
+ *
+ * Names are interned and shared: the strings of a ct_name stay valid
+ * while some address's history holds them, and after that until at least
+ * CT_NAMES_SPARE other names have been let go or interned (names no
+ * history holds are freed oldest first), or until ct_names_clear() or
+ * ct_names_free().  So a caller may use the names of a packet while it
+ * dissects it; one that keeps a name longer keeps a copy.
  */
 #ifndef CT_NAMES_H
 #define CT_NAMES_H
@@ -44,9 +55,17 @@ typedef struct {
 
 typedef struct ct_names ct_names;
 
-ct_names *ct_names_new(void);
+/* The default bound: about 200 bytes an address with one name. */
+#define CT_NAMES_MAX_ADDRESSES (1024u * 1024)
+/* Names no history holds that stay interned, at least. */
+#define CT_NAMES_SPARE 4096u
+
+/* A ct_names of at most max_addresses addresses (1 or more); 0 means
+ * CT_NAMES_MAX_ADDRESSES. */
+ct_names *ct_names_new(guint max_addresses);
 void ct_names_free(ct_names *names);
-/* Forget everything (a new capture); interned names become invalid. */
+/* Forget everything (a new capture); interned names become invalid and
+ * the forgotten count starts again at 0. */
 void ct_names_clear(ct_names *names);
 
 /* Turn untrusted text into a name, as ct_dns_clean_name() does, for the
@@ -69,8 +88,8 @@ void ct_names_learn(ct_names *names, const ct_addr *addr, uint32_t frame, ct_nam
                     const char *clean_name);
 
 /* The name addr had as of frame (the latest learned at or before it);
- * false when none. */
-bool ct_names_at(const ct_names *names, const ct_addr *addr, uint32_t frame, ct_name *out);
+ * false when none.  Counts as a use of addr. */
+bool ct_names_at(ct_names *names, const ct_addr *addr, uint32_t frame, ct_name *out);
 
 /* The name of one end of a flow, the rule every export follows: the name
  * its own packets gave it (own: the server name or Host that opened the
@@ -82,8 +101,14 @@ bool ct_names_flow_name(ct_names *names, const ct_addr *addr, const ct_name *own
                         uint32_t first_frame, uint32_t last_frame, const char *ptr_name,
                         ct_name *out);
 
-/* Addresses with a name. */
+/* Addresses with a name (at most the bound). */
 unsigned ct_names_size(const ct_names *names);
+/* The bound given at creation. */
+unsigned ct_names_max(const ct_names *names);
+/* Addresses forgotten to make room since creation or the last clear. */
+guint64 ct_names_forgotten(const ct_names *names);
+/* Distinct names interned now (held by a history, or spare). */
+unsigned ct_names_interned(const ct_names *names);
 
 G_END_DECLS
 

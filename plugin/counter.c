@@ -63,17 +63,22 @@ typedef struct {
     GArray *marks; /* tcp_mark */
 } tcp_marks;
 
-/* The first server name a flow's packets gave (ClientHello, Host). */
+/* The first server name a flow's packets gave (ClientHello, Host), a
+ * copy of its own: interned names do not live as long as flows. */
 typedef struct {
     ct_addr server;
-    ct_name name;
+    ct_name name; /* name.name is text, name.domain inside it */
+    char text[];
 } flow_own;
 
 struct camtrace_flow_counter {
     ct_flow_table *flows;
     tcp_marks *syns;
-    GHashTable *own;  /* flow index -> flow_own */
+    GHashTable *own;  /* flow id -> flow_own */
     GHashTable *macs; /* local ct_addr -> its first Ethernet address, or NULL */
+    guint max_macs;   /* local senders remembered at most */
+    const char *what; /* "flow export", ..., for messages */
+    gboolean warn_at_drop, warned;
 };
 
 static void
@@ -260,8 +265,19 @@ tcp_flags_of(const tcp_marks *syns, guint32 frame, const ct_flow_packet *pkt)
     return 0;
 }
 
+/* The flow table forgot a flow: its own name goes too. */
+static void
+forget_own(uint64_t id, void *data)
+{
+    camtrace_flow_counter *c = data;
+    gint64 key = (gint64)id;
+
+    g_hash_table_remove(c->own, &key);
+}
+
 camtrace_flow_counter *
-camtrace_flow_counter_new(gboolean want_macs, GString **error)
+camtrace_flow_counter_new(gboolean want_macs, const char *what, gboolean warn_at_drop,
+                          GString **error)
 {
     camtrace_flow_counter *c;
     tcp_marks *syns = g_new0(tcp_marks, 1);
@@ -275,7 +291,11 @@ camtrace_flow_counter_new(gboolean want_macs, GString **error)
         return NULL;
     }
     c = g_new0(camtrace_flow_counter, 1);
-    c->flows = ct_flow_table_new();
+    c->flows = ct_flow_table_new(camtrace_max_flows());
+    ct_flow_table_on_forget(c->flows, forget_own, c);
+    c->max_macs = camtrace_max_addresses();
+    c->what = what;
+    c->warn_at_drop = warn_at_drop;
     c->syns = syns;
     c->own = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
     if (want_macs)
@@ -305,6 +325,33 @@ camtrace_flow_counter_reset(camtrace_flow_counter *c)
         g_hash_table_remove_all(c->macs);
     g_array_set_size(c->syns->marks, 0);
     c->syns->frame = 0;
+    c->warned = FALSE;
+}
+
+/* Said once per counter and run: at the first flow forgotten (the GUI's
+ * table, which has no end), or at the end with how many (the exports). */
+static void
+say_dropped(camtrace_flow_counter *c)
+{
+    guint64 dropped = ct_flow_table_dropped(c->flows);
+
+    if (c->warned || dropped == 0)
+        return;
+    c->warned = TRUE;
+    if (c->warn_at_drop)
+        camtrace_warn("%s: more than %u flows (%s): the least recently active flows are "
+                      "forgotten from now on and left out",
+                      c->what, ct_flow_table_max(c->flows), camtrace_max_flows_source());
+    else
+        camtrace_warn("%s: %" G_GUINT64_FORMAT " flows left out: more than %u flows (%s), so "
+                      "the least recently active were forgotten",
+                      c->what, dropped, ct_flow_table_max(c->flows), camtrace_max_flows_source());
+}
+
+guint64
+camtrace_flow_counter_dropped(const camtrace_flow_counter *c)
+{
+    return ct_flow_table_dropped(c->flows);
 }
 
 guint64
@@ -321,16 +368,23 @@ camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo, const vo
         camtrace_ptr_ask(&pkt.src);
         camtrace_ptr_ask(&pkt.dst);
     }
+    if (*is_new && c->warn_at_drop)
+        say_dropped(c);
     if (data->own.source != CT_NAME_NONE && !g_hash_table_contains(c->own, &index)) {
         gint64 *key = g_new(gint64, 1);
-        flow_own *own = g_new(flow_own, 1);
+        size_t len = strlen(data->own.name);
+        flow_own *own = g_malloc(sizeof *own + len + 1);
         *key = (gint64)index;
         own->server = pkt.dst;
+        memcpy(own->text, data->own.name, len + 1);
         own->name = data->own;
+        own->name.name = own->text;
+        if (data->own.domain != NULL)
+            own->name.domain = own->text + (data->own.domain - data->own.name);
         g_hash_table_insert(c->own, key, own);
     }
     if (c->macs != NULL && data->has_mac && ct_scope_is_local(ct_addr_scope(&pkt.src)) &&
-        !g_hash_table_contains(c->macs, &pkt.src))
+        g_hash_table_size(c->macs) < c->max_macs && !g_hash_table_contains(c->macs, &pkt.src))
         g_hash_table_insert(c->macs, g_memdup2(&pkt.src, sizeof pkt.src),
                             g_memdup2(data->src_mac, 6));
     return index;
@@ -413,6 +467,7 @@ listener_draw(void *tapdata)
     listener *l = tapdata;
 
     l->draw(l->counter, l->format, l->data);
+    say_dropped(l->counter);
 }
 
 static void
@@ -450,7 +505,7 @@ camtrace_counter_listen(const char *arg, const char *prefix, const char *const *
         return FALSE;
     }
     l->format = args.format;
-    l->counter = camtrace_flow_counter_new(want_macs, &error);
+    l->counter = camtrace_flow_counter_new(want_macs, what, FALSE, &error);
     if (error == NULL)
         error =
             register_tap_listener("camtrace", l, args.filter, TL_REQUIRES_NOTHING, listener_reset,

@@ -37,16 +37,23 @@ void camtrace_counter_tap(packet_info *pinfo, const ct_addr *src, const ct_addr 
  * flows ask for PTR names at once. */
 typedef struct camtrace_flow_counter camtrace_flow_counter;
 
-/* want_macs: also remember the Ethernet address of each local sender.
+/* want_macs: also remember the Ethernet address of each local sender
+ * (of camtrace_max_addresses() senders at most).  The flow table holds
+ * camtrace_max_flows() flows at most; when it forgets flows, the counter
+ * says so once, naming what (such as "flow export"): at the first flow
+ * forgotten with warn_at_drop, else at the end of the run with how many.
  * NULL with *error set when the "tcp" listener cannot start. */
-camtrace_flow_counter *camtrace_flow_counter_new(gboolean want_macs, GString **error);
+camtrace_flow_counter *camtrace_flow_counter_new(gboolean want_macs, const char *what,
+                                                 gboolean warn_at_drop, GString **error);
 void camtrace_flow_counter_free(camtrace_flow_counter *counter);
 void camtrace_flow_counter_reset(camtrace_flow_counter *counter);
-/* Count one packet the tap carried (its data); returns its flow's index,
+/* Count one packet the tap carried (its data); returns its flow's id,
  * *is_new when the packet started the flow. */
 guint64 camtrace_flow_counter_add(camtrace_flow_counter *counter, packet_info *pinfo,
                                   const void *tapped, gboolean *is_new);
 const ct_flow_table *camtrace_flow_counter_flows(const camtrace_flow_counter *counter);
+/* Flows forgotten to keep to the bound in this run. */
+guint64 camtrace_flow_counter_dropped(const camtrace_flow_counter *counter);
 /* The Ethernet address a local sender used first; false when unknown. */
 gboolean camtrace_flow_counter_mac(const camtrace_flow_counter *counter, const ct_addr *addr,
                                    guint8 mac[6]);

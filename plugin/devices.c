@@ -556,29 +556,40 @@ write_text(const GPtrArray *devices)
     g_string_free(s, TRUE);
 }
 
+typedef struct {
+    GPtrArray *devices;
+    GHashTable *by_addr;
+    const camtrace_flow_counter *counter;
+} count_state;
+
+static void
+count_flow(uint64_t id, const ct_flow *f, void *data)
+{
+    count_state *c = data;
+    camtrace_flow_names names;
+
+    camtrace_flow_counter_names(c->counter, id, f, &names);
+    count_side(c->devices, c->by_addr, c->counter, f, &names, 0);
+    count_side(c->devices, c->by_addr, c->counter, f, &names, 1);
+}
+
 static void
 devices_draw(const camtrace_flow_counter *counter, int format, void *data _U_)
 {
-    const ct_flow_table *flows = camtrace_flow_counter_flows(counter);
-    GPtrArray *devices = g_ptr_array_new_with_free_func(device_free);
-    GHashTable *by_addr = g_hash_table_new(ct_addr_table_hash, ct_addr_table_equal);
-    guint64 n = ct_flow_table_size(flows);
+    count_state c = {
+        g_ptr_array_new_with_free_func(device_free),
+        g_hash_table_new(ct_addr_table_hash, ct_addr_table_equal),
+        counter,
+    };
 
     camtrace_ptr_settle();
-    for (guint64 i = 0; i < n; i++) {
-        camtrace_flow_names names;
-        ct_flow f;
-        ct_flow_table_get(flows, i, &f);
-        camtrace_flow_counter_names(counter, i, &f, &names);
-        count_side(devices, by_addr, counter, &f, &names, 0);
-        count_side(devices, by_addr, counter, &f, &names, 1);
-    }
+    ct_flow_table_foreach(camtrace_flow_counter_flows(counter), count_flow, &c);
     if (format == REPORT_TEXT)
-        write_text(devices);
+        write_text(c.devices);
     else
-        write_records(devices, (report_format)format);
-    g_hash_table_destroy(by_addr);
-    g_ptr_array_free(devices, TRUE);
+        write_records(c.devices, (report_format)format);
+    g_hash_table_destroy(c.by_addr);
+    g_ptr_array_free(c.devices, TRUE);
 }
 
 static bool

@@ -209,7 +209,8 @@ flow_table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, co
     if (index >= G_MAXUINT)
         return TAP_PACKET_DONT_REDRAW;
     row = (guint)index;
-    ct_flow_table_get(camtrace_flow_counter_flows(counter), index, &f);
+    if (!ct_flow_table_get(camtrace_flow_counter_flows(counter), index, &f))
+        return TAP_PACKET_DONT_REDRAW;
     if (row >= table->num_elements) {
         new_row(table, row, &f);
     } else {
@@ -261,7 +262,7 @@ flow_table_init(stat_tap_table_ui *ui)
 
     if (counter == NULL) {
         GString *error = NULL;
-        counter = camtrace_flow_counter_new(FALSE, &error);
+        counter = camtrace_flow_counter_new(FALSE, "CamTrace Flows", TRUE, &error);
         if (counter == NULL) {
             camtrace_warn("CamTrace Flows: %s", error->str);
             g_string_free(error, TRUE);

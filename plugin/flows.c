@@ -174,26 +174,35 @@ write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *coun
     ct_out_end(out);
 }
 
+typedef struct {
+    ct_out *out;
+    rendered_cells *cache;
+    const camtrace_flow_counter *counter;
+} draw_state;
+
+static void
+draw_flow(uint64_t id, const ct_flow *f, void *data)
+{
+    draw_state *d = data;
+
+    write_flow(d->out, d->cache, d->counter, id, f);
+}
+
 static void
 flows_draw(const camtrace_flow_counter *counter, int format, void *data _U_)
 {
     ct_out *out = ct_out_new(format == 1 ? CT_OUT_JSONL : CT_OUT_CSV, stdout);
-    const ct_flow_table *flows = camtrace_flow_counter_flows(counter);
-    guint64 n = ct_flow_table_size(flows);
     GError *error = NULL;
     rendered_cells cache = {
         {g_hash_table_new_full(NULL, NULL, NULL, free_cells),
          g_hash_table_new_full(NULL, NULL, NULL, free_cells)},
         0,
     };
+    draw_state d = {out, &cache, counter};
 
     camtrace_ptr_settle();
     ct_out_header(out, ct_out_flow_columns, CT_OUT_FLOW_COLUMNS);
-    for (guint64 i = 0; i < n; i++) {
-        ct_flow f;
-        ct_flow_table_get(flows, i, &f);
-        write_flow(out, &cache, counter, i, &f);
-    }
+    ct_flow_table_foreach(camtrace_flow_counter_flows(counter), draw_flow, &d);
     g_hash_table_destroy(cache.cells[0]);
     g_hash_table_destroy(cache.cells[1]);
     if (!ct_out_finish(out, &error)) {

@@ -25,7 +25,8 @@ static int hf_sni = -1;
 static int hf_http_host = -1;
 
 /* What a conversation taught about its server: the first ClientHello
- * server name or HTTP Host, kept with the conversation (file scope). */
+ * server name or HTTP Host, kept with the conversation (file scope, the
+ * strings too). */
 typedef struct {
     ct_addr server;
     ct_name name;
@@ -129,6 +130,10 @@ keep_own_name(packet_info *pinfo, camtrace_packet_conversation *pc, const ct_add
     own = wmem_new(wmem_file_scope(), own_name);
     own->server = *server;
     own->name = *name;
+    /* A copy: interned names do not live as long as the capture. */
+    own->name.name = wmem_strdup(wmem_file_scope(), name->name);
+    if (name->domain != NULL)
+        own->name.domain = own->name.name + (name->domain - name->name);
     pc->own = own;
     conversation_add_proto_data(conv, proto_camtrace, own);
 }

@@ -214,6 +214,21 @@ camtrace_dissector_register(void)
         ".env.",
         &p->local_networks);
 
+    prefs_register_uint_preference(
+        module, "max_addresses", "Addresses remembered",
+        "How many addresses each of CamTrace's memories holds at most: the locations looked "
+        "up, the PTR answers and the names learned from the capture (about 550 bytes an "
+        "address in all). Beyond that the least recently used are forgotten and looked up or "
+        "learned again. 0: CAMTRACE_MAX_ADDRESSES from the environment or .env, else 1048576.",
+        10, &p->max_addresses);
+    prefs_register_uint_preference(
+        module, "max_flows", "Flows kept",
+        "How many flows the flow export, the devices report and the flows table keep at once "
+        "(about 150 bytes a flow). Beyond that the least recently active flow is forgotten "
+        "and left out, and CamTrace says how many. 0: CAMTRACE_MAX_FLOWS from the "
+        "environment or .env, else 1048576.",
+        10, &p->max_flows);
+
     camtrace_handle = create_dissector_handle(dissect_camtrace, proto_camtrace);
     register_postdissector(camtrace_handle);
     /* After state.c's: a new capture's settings are settled first. */

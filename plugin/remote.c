@@ -6,7 +6,9 @@
  * dissected, says who sent a flow's first packet.  Each frame keeps its
  * answer as per-frame data, so re-dissecting it in any order gives the
  * same side.  Only flows whose ends are both local or both global need
- * the table.
+ * the table.  It keeps to camtrace_max_flows() as the exports do: a flow
+ * it forgot and meets again starts anew, its responder the receiver of
+ * the packet that came then.
  */
 #include "remote.h"
 
@@ -37,9 +39,10 @@ responder_side(packet_info *pinfo, const ct_host *const hosts[2])
 
     camtrace_counter_describe(pinfo, &hosts[0]->addr, &hosts[1]->addr, &pkt);
     if (flows == NULL)
-        flows = ct_flow_table_new();
+        flows = ct_flow_table_new(camtrace_max_flows());
     ct_flow_table_add(flows, &pkt, &index);
-    ct_flow_table_get(flows, index, &flow);
+    if (!ct_flow_table_get(flows, index, &flow))
+        return 1;
     return ct_addr_equal(&flow.dst, &hosts[0]->addr) && (!flow.has_ports || flow.dport == pkt.sport)
                ? 0
                : 1;

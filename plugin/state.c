@@ -25,9 +25,11 @@
 
 #include "ct_config.h"
 
-/* Distinct addresses the enricher holds at most (about 200 bytes each);
- * it keeps to that itself (see ct_enrich.h). */
-#define MAX_HOSTS (2u * 1024 * 1024)
+/* The addresses each per-address store holds at most, unless set: the
+ * enricher (about 200 bytes an address), the PTR answers (about 150) and
+ * the names (about 200); each keeps to it itself. */
+#define DEFAULT_MAX_ADDRESSES CT_NAMES_MAX_ADDRESSES
+G_STATIC_ASSERT(CT_NAMES_MAX_ADDRESSES == CT_PTR_MAX_ANSWERS);
 /* Addresses noted for reverse DNS while no tree is built. */
 #define MAX_NOTED (256u * 1024)
 /* How often the GUI looks for new names. */
@@ -44,15 +46,19 @@ static struct {
     gboolean enabled;
     char home_country[CT_HOME_CODE_SIZE]; /* "" when unset */
     ct_netlist *local_networks;
+    guint max_addresses, max_flows;
+    const char *max_flows_source;
 
-    /* The databases, behind the enricher's cache. */
+    /* The databases, behind the enricher's cache (made with the bound in
+     * force when they are opened). */
     gboolean databases_dirty;
     ct_enricher *enricher;
+    guint enricher_max;
     char *last_warning[2]; /* per ct_geo_db: not repeated */
     gint64 next_reload_check;
     char *databases_text; /* camtrace_databases_text(), NULL when to be made */
 
-    ct_names *names;
+    ct_names *names; /* NULL until used in a capture */
 
     /* Reverse DNS. */
     gboolean resolver_dirty;
@@ -153,6 +159,57 @@ resolve_local_networks(void)
     g_free(value);
 }
 
+/* One bound: the preference when set, else the variable from the
+ * environment or .env, else fallback.  Sets *source to where it came
+ * from; a bad variable is a problem, said once. */
+static guint
+resolve_bound(guint pref, const char *pref_name, const char *variable, guint fallback,
+              const char **source, GString *bad)
+{
+    ct_source from;
+    char *value;
+    guint64 n = 0;
+
+    if (pref != 0) {
+        *source = pref_name;
+        return pref;
+    }
+    *source = "default";
+    value = ct_config_get(variable, NULL, &from);
+    if (value == NULL)
+        return fallback;
+    if (!g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT32 - 1, &n, NULL)) {
+        g_string_append_printf(bad, "%s%s=\"%s\": not a number from 1 to %u; %u is used",
+                               bad->len > 0 ? "; " : "", variable, value, G_MAXUINT32 - 1,
+                               fallback);
+        n = fallback;
+    } else {
+        *source = from == CT_SOURCE_DOTENV ? (strcmp(variable, "CAMTRACE_MAX_FLOWS") == 0
+                                                  ? "CAMTRACE_MAX_FLOWS in .env"
+                                                  : "CAMTRACE_MAX_ADDRESSES in .env")
+                                           : variable;
+    }
+    g_free(value);
+    return (guint)n;
+}
+
+static void
+resolve_bounds(void)
+{
+    GString *bad = g_string_new(NULL);
+    const char *source;
+
+    camtrace_problem_clear(CAMTRACE_PROBLEM_BOUNDS);
+    st.max_addresses = resolve_bound(st.prefs.max_addresses, "preference camtrace.max_addresses",
+                                     "CAMTRACE_MAX_ADDRESSES", DEFAULT_MAX_ADDRESSES, &source, bad);
+    st.max_flows =
+        resolve_bound(st.prefs.max_flows, "preference camtrace.max_flows", "CAMTRACE_MAX_FLOWS",
+                      CT_FLOW_MAX_FLOWS, &st.max_flows_source, bad);
+    if (bad->len > 0)
+        camtrace_report(CAMTRACE_PROBLEM_BOUNDS, "%s", bad->str);
+    g_string_free(bad, TRUE);
+}
+
 static void
 settle(void)
 {
@@ -163,6 +220,7 @@ settle(void)
     st.settings_dirty = FALSE;
     resolve_home_country();
     resolve_local_networks();
+    resolve_bounds();
     camtrace_problem_clear(CAMTRACE_PROBLEM_ENABLED);
     st.enabled = st.prefs.enabled != CAMTRACE_ENABLED_OFF;
     if (st.prefs.enabled != CAMTRACE_ENABLED_AUTO)
@@ -186,6 +244,27 @@ camtrace_enabled(void)
 {
     settle();
     return st.enabled;
+}
+
+guint
+camtrace_max_addresses(void)
+{
+    settle();
+    return st.max_addresses;
+}
+
+guint
+camtrace_max_flows(void)
+{
+    settle();
+    return st.max_flows;
+}
+
+const char *
+camtrace_max_flows_source(void)
+{
+    settle();
+    return st.max_flows_source;
 }
 
 gboolean
@@ -294,10 +373,13 @@ database_ready(ct_geo_db kind)
     ct_geo *geo = ct_enricher_geo(st.enricher);
     char *stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC);
 
-    g_clear_pointer(&st.last_warning[kind], g_free);
     camtrace_problem_clear((camtrace_problem)kind);
+    /* A stale database opened again (a new capture, tshark -M's session
+     * resets) is said once, as warn_once() means. */
     if (stale != NULL)
         warn_once(kind, stale);
+    else
+        g_clear_pointer(&st.last_warning[kind], g_free);
     g_free(stale);
 }
 
@@ -381,6 +463,11 @@ camtrace_enricher(void)
         return NULL;
     if (st.databases_dirty) {
         st.databases_dirty = FALSE;
+        if (st.enricher == NULL || st.enricher_max != camtrace_max_addresses()) {
+            ct_enricher_free(st.enricher);
+            st.enricher_max = camtrace_max_addresses();
+            st.enricher = ct_enricher_new(st.enricher_max);
+        }
         open_database(CT_GEO_DB_ASN, st.prefs.asn_db);
         open_database(CT_GEO_DB_CITY, st.prefs.city_db);
         ct_enricher_clear(st.enricher);
@@ -395,13 +482,15 @@ camtrace_enricher(void)
 ct_names *
 camtrace_names(void)
 {
+    if (st.names == NULL)
+        st.names = ct_names_new(camtrace_max_addresses());
     return st.names;
 }
 
 ct_name
 camtrace_ptr_as_name(const char *ptr_name)
 {
-    ct_name name = ct_names_intern(st.names, ptr_name);
+    ct_name name = ct_names_intern(camtrace_names(), ptr_name);
 
     name.source = CT_NAME_PTR;
     return name;
@@ -504,7 +593,7 @@ resolver(void)
     opts.servers = servers;
     opts.timeout_ms = st.prefs.ptr_timeout_ms;
     opts.concurrency = st.prefs.ptr_concurrency;
-    opts.max_answers = CT_PTR_MAX_ANSWERS; /* the resolver keeps to it itself */
+    opts.max_answers = camtrace_max_addresses(); /* the resolver keeps to it itself */
     st.resolver = ct_ptr_new(&opts, &error);
     g_free(servers);
     if (st.resolver == NULL) {
@@ -642,7 +731,8 @@ state_init(void)
 {
     /* One cache per capture; a new capture also picks up database files
      * that were replaced on disk since the last one. */
-    ct_enricher_clear(st.enricher);
+    if (st.enricher != NULL)
+        ct_enricher_clear(st.enricher);
     st.databases_dirty = TRUE;
     if (st.resolver != NULL)
         ct_ptr_clear(st.resolver);
@@ -650,7 +740,8 @@ state_init(void)
     st.dead_warned = FALSE;
     camtrace_problems_new_capture();
     forget_noted();
-    ct_names_clear(st.names);
+    /* Made again on first use, with the bound in force then. */
+    g_clear_pointer(&st.names, ct_names_free);
 }
 
 void
@@ -690,8 +781,6 @@ void
 camtrace_state_register(void)
 {
     st.sync = g_strcmp0(g_get_prgname(), "tshark") == 0;
-    st.enricher = ct_enricher_new(MAX_HOSTS);
-    st.names = ct_names_new();
     register_init_routine(state_init);
     register_shutdown_routine(state_shutdown);
 }

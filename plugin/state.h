@@ -19,6 +19,7 @@
 #include "ct_addr.h"
 #include "ct_dns.h"
 #include "ct_enrich.h"
+#include "ct_flow.h"
 #include "ct_home.h"
 #include "ct_names.h"
 #include "ct_netlist.h"
@@ -43,6 +44,8 @@ typedef struct {
     const char *home_country;
     ct_ws_pref_bool names;
     const char *local_networks;
+    guint max_addresses; /* 0: CAMTRACE_MAX_ADDRESSES, else the default */
+    guint max_flows;     /* 0: CAMTRACE_MAX_FLOWS, else the default */
 } camtrace_prefs;
 
 camtrace_prefs *camtrace_prefs_storage(void);
@@ -57,6 +60,19 @@ void camtrace_state_prefs_changed(void);
 gboolean camtrace_ct_addr(const address *in, ct_addr *out);
 
 /* Settings. */
+
+/* The memory bounds: how many addresses each per-address store holds at
+ * most (the enricher's cache, the PTR answers, the names learned), and
+ * how many flows a flow table holds at most.  The preference when not 0,
+ * else CAMTRACE_MAX_ADDRESSES / CAMTRACE_MAX_FLOWS (environment, .env),
+ * else the defaults, CT_NAMES_MAX_ADDRESSES and CT_FLOW_MAX_FLOWS (both
+ * 1048576); a bad value is said once and the default used. */
+guint camtrace_max_addresses(void);
+guint camtrace_max_flows(void);
+/* Where camtrace_max_flows() came from, for messages: "preference
+ * camtrace.max_flows", "CAMTRACE_MAX_FLOWS", ... or "default". */
+const char *camtrace_max_flows_source(void);
+
 gboolean camtrace_enabled(void);
 gboolean camtrace_names_on(void);
 /* tshark prints each packet once, so it waits for PTR names; the GUI

@@ -290,7 +290,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_addresses(data, size);
     if (names == NULL)
-        names = ct_names_new();
+        names = ct_names_new(0);
     check_host_text(names, data, size);
     ct_names_clear(names);
     g_free(qname);

@@ -16,7 +16,7 @@ addr(const char *text)
 
 /* "name/source/frame" as of frame, or "-". */
 static char *
-at(const ct_names *names, const char *text, guint32 frame)
+at(ct_names *names, const char *text, guint32 frame)
 {
     ct_addr a = addr(text);
     ct_name n;
@@ -36,7 +36,7 @@ at(const ct_names *names, const char *text, guint32 frame)
 static void
 test_history(void)
 {
-    ct_names *names = ct_names_new();
+    ct_names *names = ct_names_new(0);
     ct_addr cdn = addr("35.157.100.20");
 
     ct_names_learn(names, &cdn, 2, CT_NAME_DNS, "device-api.vendor.example");
@@ -73,7 +73,7 @@ test_history(void)
 static void
 test_cap(void)
 {
-    ct_names *names = ct_names_new();
+    ct_names *names = ct_names_new(0);
     ct_addr a = addr("2a00:1450:4001:82a::200e");
     char name[32];
 
@@ -137,7 +137,7 @@ test_domains(void)
         {"com", NULL},
         {"co.uk", NULL},
     };
-    ct_names *names = ct_names_new();
+    ct_names *names = ct_names_new(0);
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         ct_name n = ct_names_intern(names, cases[i].name);
@@ -146,6 +146,82 @@ test_domains(void)
         /* Interning again gives the same string. */
         g_assert_true(ct_names_intern(names, cases[i].name).name == n.name);
     }
+    ct_names_free(names);
+}
+
+/* A ct_names of 2 addresses: a third forgets the least recently used
+ * (learned or looked up longest ago), which has no name then; learned
+ * again, it has its new name only. */
+static void
+test_bound(void)
+{
+    ct_names *names = ct_names_new(2);
+    ct_addr a = addr("192.0.2.1"), b = addr("192.0.2.2"), c = addr("192.0.2.3");
+    ct_name n;
+
+    g_assert_cmpuint(ct_names_max(names), ==, 2);
+    ct_names_learn(names, &a, 1, CT_NAME_DNS, "a.example");
+    ct_names_learn(names, &b, 2, CT_NAME_DNS, "b.example");
+    /* a looked up: b is now the least recently used. */
+    g_assert_true(ct_names_at(names, &a, 10, &n));
+    ct_names_learn(names, &c, 3, CT_NAME_SNI, "c.example");
+    g_assert_cmpuint(ct_names_size(names), ==, 2);
+    g_assert_cmpuint(ct_names_forgotten(names), ==, 1);
+    assert_at(names, "192.0.2.2", 10, "-");
+    assert_at(names, "192.0.2.1", 10, "a.example/dns/1");
+    assert_at(names, "192.0.2.3", 10, "c.example/sni/3");
+    /* c was the latest use: a goes for b. */
+    ct_names_learn(names, &b, 4, CT_NAME_HTTP, "b2.example");
+    assert_at(names, "192.0.2.1", 10, "-");
+    assert_at(names, "192.0.2.2", 10, "b2.example/http/4");
+    assert_at(names, "192.0.2.2", 3, "-");
+    g_assert_cmpuint(ct_names_forgotten(names), ==, 2);
+    ct_names_clear(names);
+    g_assert_cmpuint(ct_names_forgotten(names), ==, 0);
+    g_assert_cmpuint(ct_names_size(names), ==, 0);
+    ct_names_free(names);
+}
+
+/* The strings stay bounded too: names of forgotten addresses, names
+ * pushed out of a history and names interned for nobody (PTR names) are
+ * freed once more than CT_NAMES_SPARE are spare, and a spare name is
+ * the same string while it lasts. */
+static void
+test_bound_strings(void)
+{
+    ct_names *names = ct_names_new(100);
+    char text[64];
+    ct_name kept, again;
+
+    kept = ct_names_intern(names, "kept.example");
+    for (guint i = 0; i < 50000; i++) {
+        ct_addr a;
+        ct_addr_from_ipv4(&a, (const guint8[]){10, (guint8)(i >> 16), (guint8)(i >> 8), (guint8)i});
+        g_snprintf(text, sizeof text, "host-%u.example", i);
+        ct_names_learn(names, &a, i, CT_NAME_DNS, text);
+        g_snprintf(text, sizeof text, "ptr-%u.example", i);
+        ct_names_intern(names, text);
+        if (i == CT_NAMES_SPARE / 4) {
+            /* Not yet pushed out: the same string, and now the newest. */
+            again = ct_names_intern(names, "kept.example");
+            g_assert_true(again.name == kept.name);
+        }
+        g_assert_cmpuint(ct_names_size(names), <=, 100);
+        g_assert_cmpuint(ct_names_interned(names), <=, 100 + CT_NAMES_SPARE);
+    }
+    g_assert_cmpuint(ct_names_forgotten(names), ==, 50000 - 100);
+    assert_at(names, "10.0.195.79", 60000, "host-49999.example/dns/49999");
+
+    /* One address renamed again and again keeps CT_NAMES_PER_ADDRESS
+     * names; the older ones are let go. */
+    ct_names_clear(names);
+    ct_addr one = addr("198.51.100.1");
+    for (guint i = 0; i < 10000; i++) {
+        g_snprintf(text, sizeof text, "name-%u.example", i);
+        ct_names_learn(names, &one, i, CT_NAME_DNS, text);
+    }
+    g_assert_cmpuint(ct_names_interned(names), <=, CT_NAMES_PER_ADDRESS + CT_NAMES_SPARE);
+    assert_at(names, "198.51.100.1", 9999, "name-9999.example/dns/9999");
     ct_names_free(names);
 }
 
@@ -165,7 +241,7 @@ test_labels(void)
 static void
 test_flow_name(void)
 {
-    ct_names *names = ct_names_new();
+    ct_names *names = ct_names_new(0);
     ct_name own = ct_names_intern(names, "own.vendor.example"), out;
     ct_addr a;
 
@@ -199,6 +275,8 @@ main(int argc, char **argv)
     g_test_add_func("/names/cap", test_cap);
     g_test_add_func("/names/clean", test_clean);
     g_test_add_func("/names/domains", test_domains);
+    g_test_add_func("/names/bound", test_bound);
+    g_test_add_func("/names/bound-strings", test_bound_strings);
     g_test_add_func("/names/labels", test_labels);
     g_test_add_func("/names/flow-name", test_flow_name);
     return g_test_run();
