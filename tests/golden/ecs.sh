@@ -206,4 +206,33 @@ print(len(docs) > 0, {d["network"]["transport"] for d in docs}, {d["destination"
         "$CT_SANDBOX/err.txt" || ct_fail "no usage for bulk=: $(cat "$CT_SANDBOX/err.txt")"
 }
 
+# Every field the export writes is an ECS field (tests/fixtures/ecs-fields.json,
+# from the ECS reference) with ECS's type, or under camtrace; the sample
+# uses every field of the fixture.
+case_ecs_fields() {
+    local ecs="$CT_SANDBOX/flows.ecs" bulk="$CT_SANDBOX/flows.bulk"
+    ct_dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+    export_sample ecs "$ecs"
+    export_sample bulk=camtrace-flows "$bulk"
+    ct_dnsd_stop
+    python3 "$CT_SOURCE_DIR/tests/tools/check-ecs.py" "$CT_SOURCE_DIR/tests/fixtures/ecs-fields.json" \
+        --all-used "$ecs" || ct_fail "the ECS export has fields or types that are not ECS's"
+    python3 "$CT_SOURCE_DIR/tests/tools/check-ecs.py" "$CT_SOURCE_DIR/tests/fixtures/ecs-fields.json" \
+        --bulk "$bulk" || ct_fail "the _bulk export has fields or types that are not ECS's"
+    # The checker itself finds what it is there to find.
+    printf '%s\n' '{"ecs":{"version":"8.17.0"},"source":{"ip":"10.0.0.1","port":"80"}}' >"$CT_SANDBOX/bad1"
+    printf '%s\n' '{"ecs":{"version":"8.17.0"},"flow":{"id":1}}' >"$CT_SANDBOX/bad2"
+    printf '%s\n' '{"@timestamp":"2026-01-15T10:00:00","ecs":{"version":"8.17.0"}}' >"$CT_SANDBOX/bad3"
+    printf '%s\n' '{"event":{"category":"network"}}' >"$CT_SANDBOX/bad4"
+    printf '%s\n' '{"source":{"ip":"10.0.0.1","geo":{"location":{"lat":91,"lon":0}}}}' >"$CT_SANDBOX/bad5"
+    printf '%s\n' '{"source":{"ip":"10.0.0.1","nat":{"ip":"10.0.0.2"}}}' >"$CT_SANDBOX/bad6"
+    printf '%s\n' '{"source":{"ip":null}}' >"$CT_SANDBOX/bad7"
+    for bad in 1 2 3 4 5 6 7; do
+        if python3 "$CT_SOURCE_DIR/tests/tools/check-ecs.py" \
+            "$CT_SOURCE_DIR/tests/fixtures/ecs-fields.json" "$CT_SANDBOX/bad$bad" 2>/dev/null; then
+            ct_fail "check-ecs.py accepts $(cat "$CT_SANDBOX/bad$bad")"
+        fi
+    done
+}
+
 ct_run_case "$1"
