@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""check-ecs.py FIXTURE [--bulk] [--all-used] [--template TEMPLATE] FILE...
+"""check-ecs.py FIXTURE [--bulk] [--all-used] [--template TEMPLATE] [FILE...]
 
 Checks ECS documents as CamTrace writes them (one per line; with --bulk,
 each after a _bulk action line) against the ECS field definitions of
@@ -15,7 +15,10 @@ FIXTURE (tests/fixtures/ecs-fields.json):
   fixture holds the subset CamTrace writes, no more);
 - with --template, the index template (data/camtrace-ecs-template.json)
   maps every field of the fixture with the fixture's type and every
-  camtrace.* field written with a type its values fit.
+  camtrace.* field written with a type its values fit; the template is
+  one both Elasticsearch 8 and OpenSearch 2 accept (keys, field types
+  and options both have).  With a template and no FILE, only the
+  template is checked against the fixture.
 Prints a summary line; exits 1 with the first problem found.
 """
 import datetime
@@ -82,20 +85,53 @@ def leaves(doc, fields, prefix=""):
             yield name, value
 
 
+# What an index template may hold so that both Elasticsearch 8 and
+# OpenSearch 2 take it (PUT _index_template/NAME): the keys both accept,
+# and only field types and options both have.
+TEMPLATE_KEYS = {"index_patterns", "template", "priority", "version", "_meta", "data_stream",
+                 "composed_of"}
+FIELD_TYPES = {"ip", "geo_point", "date", "long", "keyword", "boolean"}
+
+
 def template_fields(path):
-    """Flat name -> type of an index template's mappings."""
+    """Flat name -> type of an index template's mappings, after checking
+    that the template is one both engines accept."""
     with open(path, encoding="utf-8") as f:
         template = json.load(f, object_pairs_hook=unique)
+    if not set(template) <= TEMPLATE_KEYS:
+        raise Bad("template keys %s" % sorted(set(template) - TEMPLATE_KEYS))
+    patterns = template["index_patterns"]
+    if not (isinstance(patterns, list) and patterns and all(isinstance(p, str) for p in patterns)):
+        raise Bad("index_patterns must be a list of patterns")
+    if "data_stream" in template and template["data_stream"] != {}:
+        raise Bad("data_stream must be {}")
+    if not set(template["template"]) <= {"mappings", "settings", "aliases"}:
+        raise Bad("template.template keys %s" % sorted(template["template"]))
+    mappings = template["template"]["mappings"]
+    if not set(mappings) <= {"properties", "_meta", "dynamic"}:
+        raise Bad("mappings keys %s" % sorted(mappings))
     out = {}
 
     def walk(properties, prefix):
         for key, d in properties.items():
+            name = prefix + key
             if "properties" in d:
-                walk(d["properties"], prefix + key + ".")
-            else:
-                out[prefix + key] = d["type"]
+                if set(d) != {"properties"}:
+                    raise Bad("%s: an object with %s" % (name, sorted(d)))
+                walk(d["properties"], name + ".")
+                continue
+            if d.get("type") not in FIELD_TYPES:
+                raise Bad("%s: type %r" % (name, d.get("type")))
+            options = set(d) - {"type"}
+            if options - ({"ignore_above"} if d["type"] == "keyword" else set()):
+                raise Bad("%s: options %s" % (name, sorted(options)))
+            out[name] = d["type"]
 
-    walk(template["template"]["mappings"]["properties"], "")
+    walk(mappings["properties"], "")
+    if "@timestamp" in out and out["@timestamp"] != "date":
+        raise Bad("@timestamp must be a date")
+    if "data_stream" in template and out.get("@timestamp") != "date":
+        raise Bad("a data stream needs @timestamp mapped as a date")
     return out
 
 
@@ -169,7 +205,7 @@ def main(argv):
             except (Bad, ValueError, KeyError) as e:
                 print("check-ecs: %s: %s" % (where, e), file=sys.stderr)
                 return 1
-    if docs == 0:
+    if docs == 0 and (files or template is None):
         print("check-ecs: no documents", file=sys.stderr)
         return 1
     if all_used and set(fields) - used:
@@ -178,7 +214,11 @@ def main(argv):
         return 1
     names = sorted(k for k in custom if not k.startswith("values:"))
     if template is not None:
-        mapped = template_fields(template)
+        try:
+            mapped = template_fields(template)
+        except (Bad, KeyError, TypeError, AttributeError, ValueError) as e:
+            print("check-ecs: %s: %s" % (template, e), file=sys.stderr)
+            return 1
         for name, d in fields.items():
             if mapped.get(name) != d["type"]:
                 print("check-ecs: the template maps %s as %s, ECS as %s" %
