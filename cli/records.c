@@ -64,18 +64,30 @@ input_column(const ct_json_member *m)
         return memcmp(k, "ts", 2) == 0 ? COL_TS : -1;
     case 4:
         return memcmp(k, "pkts", 4) == 0 ? COL_PKTS : -1;
+    case 6:
+        if (memcmp(k, "src_ip", 6) == 0)
+            return COL_SRC_IP;
+        if (memcmp(k, "dst_ip", 6) == 0)
+            return COL_DST_IP;
+        return memcmp(k, "end_ts", 6) == 0 ? COL_END_TS : -1;
     case 5:
         if (memcmp(k, "proto", 5) == 0)
             return COL_PROTO;
         return memcmp(k, "bytes", 5) == 0 ? COL_BYTES : -1;
-    case 6:
-        if (memcmp(k, "src_ip", 6) == 0)
-            return COL_SRC_IP;
-        return memcmp(k, "dst_ip", 6) == 0 ? COL_DST_IP : -1;
     case 8:
         if (memcmp(k, "src_port", 8) == 0)
             return COL_SRC_PORT;
-        return memcmp(k, "dst_port", 8) == 0 ? COL_DST_PORT : -1;
+        if (memcmp(k, "dst_port", 8) == 0)
+            return COL_DST_PORT;
+        if (memcmp(k, "src_pkts", 8) == 0)
+            return COL_SRC_PKTS;
+        return memcmp(k, "dst_pkts", 8) == 0 ? COL_DST_PKTS : -1;
+    case 9:
+        if (memcmp(k, "src_bytes", 9) == 0)
+            return COL_SRC_BYTES;
+        return memcmp(k, "dst_bytes", 9) == 0 ? COL_DST_BYTES : -1;
+    case 12:
+        return memcmp(k, "community_id", 12) == 0 ? COL_COMMUNITY_ID : -1;
     default:
         return -1;
     }
@@ -98,7 +110,7 @@ static void
 index_members(record *r)
 {
     r->members = ct_json_members(r->json, &r->n_members);
-    for (int i = 0; i < INPUT_COLUMNS; i++)
+    for (int i = 0; i < RECORD_COLUMNS; i++)
         r->col[i] = -1;
     for (size_t i = 0; i < r->n_members; i++) {
         int col = input_column(&r->members[i]);
@@ -213,7 +225,9 @@ record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst
             }
         }
     }
-    return read_address(r, COL_SRC_IP, src) && read_address(r, COL_DST_IP, dst);
+    if (!read_address(r, COL_SRC_IP, src) || !read_address(r, COL_DST_IP, dst))
+        return false;
+    return !r->want_view || formats_read_seed_view(r);
 }
 
 bool
@@ -224,5 +238,5 @@ record_scan(record *r, const char *line, size_t len)
         return false;
     }
     index_members(r);
-    return true;
+    return !r->want_view || formats_read_seed_view(r);
 }

@@ -45,9 +45,16 @@ ct_ecs_transport(int proto)
 int
 ct_ecs_proto_number(const char *name, size_t len)
 {
-    if ((len == 6 && g_ascii_strncasecmp(name, "icmpv6", 6) == 0) ||
-        (len == 5 && g_ascii_strncasecmp(name, "icmp6", 5) == 0))
-        return 58;
+    /* What Wireshark and the flow export call them (ct_flow_proto_name()). */
+    static const struct {
+        uint8_t number;
+        const char *name;
+    } aliases[] = {{58, "icmpv6"}, {58, "icmp6"}, {4, "ipip"}, {89, "ospf"}};
+
+    for (size_t i = 0; i < G_N_ELEMENTS(aliases); i++) {
+        if (strlen(aliases[i].name) == len && g_ascii_strncasecmp(name, aliases[i].name, len) == 0)
+            return aliases[i].number;
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(transports); i++) {
         const char *k = transports[i].keyword;
         if (strlen(k) == len && g_ascii_strncasecmp(name, k, len) == 0)
@@ -274,6 +281,8 @@ write_network(ct_out *out, const ct_ecs_flow *f)
 {
     const char *transport = ct_ecs_transport(f->proto);
 
+    if (transport == NULL)
+        transport = f->transport;
     ct_out_object_begin(out, "network");
     if (transport != NULL)
         ct_out_string(out, "transport", transport);
@@ -294,7 +303,7 @@ write_network(ct_out *out, const ct_ecs_flow *f)
 }
 
 static void
-write_related(ct_out *out, const ct_ecs_flow *f, char ip[2][CT_ADDR_STRLEN])
+write_related(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 {
     const char *a = f->end[0].name, *b = f->end[1].name;
 
@@ -319,7 +328,7 @@ write_related(ct_out *out, const ct_ecs_flow *f, char ip[2][CT_ADDR_STRLEN])
 }
 
 static void
-write_camtrace(ct_out *out, const ct_ecs_flow *f, char ip[2][CT_ADDR_STRLEN])
+write_camtrace(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 {
     ct_out_object_begin(out, "camtrace");
     write_custom_end(out, "source", &f->end[0]);
@@ -344,10 +353,16 @@ write_camtrace(ct_out *out, const ct_ecs_flow *f, char ip[2][CT_ADDR_STRLEN])
 void
 ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
 {
-    char ip[2][CT_ADDR_STRLEN];
+    char text[2][CT_ADDR_STRLEN];
+    const char *ip[2];
 
-    ct_addr_format(&f->end[0].addr, ip[0]);
-    ct_addr_format(&f->end[1].addr, ip[1]);
+    for (int i = 0; i < 2; i++) {
+        ip[i] = f->ip[i];
+        if (ip[i] == NULL) {
+            ct_addr_format(&f->end[i].addr, text[i]);
+            ip[i] = text[i];
+        }
+    }
     ct_out_begin(out);
     if (f->has_start)
         write_time(out, "@timestamp", f->start_sec, f->start_usec);

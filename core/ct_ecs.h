@@ -81,12 +81,15 @@ typedef struct {
     bool has_duration;
     uint64_t duration_ns;
     int proto;                /* IANA protocol number, or -1 */
+    const char *transport;    /* network.transport when proto has no keyword, or NULL */
     const char *community_id; /* or NULL */
     bool has_bytes, has_packets;
     uint64_t bytes, packets; /* both ways */
     ct_foreign foreign;
     int device;        /* the end that is the local device: 0 source, 1 destination, -1 none */
     ct_ecs_end end[2]; /* source, destination */
+    /* The ends' addresses as text, when the caller has them (NULL: formatted here). */
+    const char *ip[2];
 } ct_ecs_flow;
 
 /* A flow with nothing known (proto -1, device -1, foreign unknown). */
@@ -116,8 +119,9 @@ char *ct_ecs_render(ct_ecs_part part, const ct_addr *addr, const ct_host *host, 
 const char *ct_ecs_transport(int proto);
 
 /* The IANA protocol number of a transport name as flow logs write it, in
- * any case: the keywords of ct_ecs_transport(), and "icmpv6", "icmp6"
- * for 58; -1 when unknown. */
+ * any case: the keywords of ct_ecs_transport(), and the names of
+ * ct_flow_proto_name() ("icmpv6", "ipip", "ospf"), "icmp6"; -1 when
+ * unknown. */
 int ct_ecs_proto_number(const char *name, size_t len);
 
 G_END_DECLS

@@ -149,6 +149,12 @@ intern(ct_names *names, const char *clean_name)
     return in;
 }
 
+const char *
+ct_names_domain(const ct_names *names, const char *clean_name)
+{
+    return registered_domain(names->psl, clean_name);
+}
+
 ct_name
 ct_names_intern(ct_names *names, const char *clean_name)
 {

@@ -451,4 +451,141 @@ summary dead-silent 3000 3000 0
 check_jsonl dead-silent.out
 expect_eq "dead-silent names" "$(grep -c '"dst_ptr":null' dead-silent.out)" 3000
 
+# ---- ECS documents ------------------------------------------------------------
+# check_ecs FILE [--bulk]: the fields and types of ECS (the fixture from the
+# ECS reference), camtrace.* the only other top-level key, every field
+# mapped by the index template.
+check_ecs() {
+    python3 "$CT_SOURCE_DIR/tests/tools/check-ecs.py" "$CT_SOURCE_DIR/tests/fixtures/ecs-fields.json" \
+        --template "$CT_SOURCE_DIR/data/camtrace-ecs-template.json" "$@" >/dev/null ||
+        fail "$1 is not ECS as the fixture and the template define it"
+}
+
+# ecs_like_csv ECS CSV: document by document, the values of the CSV's
+# columns under their ECS names.
+ecs_like_csv() {
+    python3 - "$1" "$2" <<'PY' || fail "$1 does not hold the values of $2"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8")))
+docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert len(rows) == len(docs) > 0, (len(rows), len(docs))
+def get(d, path):
+    for p in path.split("."):
+        if not isinstance(d, dict) or p not in d:
+            return None
+        d = d[p]
+    return d
+for row, doc in zip(rows, docs):
+    for col, path, kind in (
+            ("bytes", "network.bytes", int), ("pkts", "network.packets", int),
+            ("src_ip", "source.ip", str), ("dst_ip", "destination.ip", str),
+            ("src_port", "source.port", int), ("dst_port", "destination.port", int),
+            ("src_ptr", "camtrace.source.ptr", str), ("dst_ptr", "camtrace.destination.ptr", str),
+            ("src_ptr", "source.domain", str), ("dst_ptr", "destination.domain", str),
+            ("src_asn", "source.as.number", int), ("dst_asn", "destination.as.number", int),
+            ("dst_as_org", "destination.as.organization.name", str),
+            ("dst_country_iso", "destination.geo.country_iso_code", str),
+            ("dst_country_name", "destination.geo.country_name", str),
+            ("dst_region", "destination.geo.region_name", str),
+            ("dst_city", "destination.geo.city_name", str),
+            ("src_latitude", "source.geo.location.lat", float),
+            ("dst_longitude", "destination.geo.location.lon", float)):
+        cell, value = row[col], get(doc, path)
+        # CSV keeps a cell that starts like a formula as text (ct_out.h).
+        if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+            cell = cell[1:]
+        want = None if cell == "" else kind(cell)
+        assert value == want, (col, cell, path, value)
+    assert doc["network"]["transport"] == row["proto"], (row["proto"], doc["network"])
+    # The seed's times are whole seconds in UTC.
+    assert doc["@timestamp"] == row["ts"].replace("Z", ".000000Z"), (row["ts"], doc["@timestamp"])
+PY
+}
+
+run ecs 0 -- --enrich --no-ptr --ecs --in flows.jsonl
+same ecs ecs.out flows.ecs
+check_ecs ecs.out
+summary ecs 2 2 0
+ecs_like_csv ecs.out flows.csv
+run bulk 0 -- --enrich --no-ptr --bulk camtrace-flows --in flows.jsonl
+check_ecs bulk.out --bulk
+python3 - bulk.out ecs.out <<'PY' || fail "bulk: not action, document, ... with ecs's documents"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+docs = open(sys.argv[2]).read().splitlines()
+assert len(lines) == 2 * len(docs)
+assert all(json.loads(a) == {"create": {"_index": "camtrace-flows"}} for a in lines[0::2])
+assert lines[1::2] == docs
+PY
+# With reverse DNS: names as domains, registered domains, name_source ptr.
+dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+run ecs-ptr 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --ecs --in "$data/ptr.jsonl"
+dnsd_stop
+same ecs-ptr ecs-ptr.out ptr.ecs
+check_ecs ecs-ptr.out
+ecs_like_csv ecs-ptr.out "$expected/ptr.csv"
+grep -q '"destination":{"ip":"8.8.8.8","port":53,"domain":"dns.google","registered_domain":"dns.google",' \
+    ecs-ptr.out || fail "ecs-ptr: no domain for 8.8.8.8"
+grep -q '"camtrace":{"source":{"scope":"private"},"destination":{"scope":"global","registered_country_iso":"US","ptr":"dns.google","name_source":"ptr"}' \
+    ecs-ptr.out || fail "ecs-ptr: no camtrace.destination.ptr for 8.8.8.8"
+# Enrichment off: addresses, scopes and the record's values only.
+run ecs-off 0 -- --no-enrich --ecs --in "$data/special.jsonl"
+check_ecs ecs-off.out
+grep -q '"as":\|"geo":\|"domain":' ecs-off.out && fail "ecs-off: lookups without enrichment"
+expect_eq "ecs-off scopes" "$(grep -o '"scope":' ecs-off.out | wc -l)" "$((2 * $(grep -c . "$data/special.jsonl")))"
+
+# Values that ECS types cannot hold refuse the line, naming the member;
+# the same lines pass through JSON Lines unchanged.
+cat >ecs-bad.jsonl <<'EOF'
+{"ts":"2024-05-01T12:00:00.123456789+02:00","proto":"TCP","src_ip":"10.0.0.1","src_port":1,"dst_ip":"10.0.0.2","dst_port":2,"bytes":3,"pkts":1,"end_ts":1714557601.5,"community_id":"1:x"}
+{"ts":"yesterday","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"ts":"2024-02-30T00:00:00Z","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"ts":1714557600,"src_port":65536,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"bytes":1.5,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"pkts":-1,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"proto":"tcp/ip","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"proto":256,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"community_id":17,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"ts":null,"proto":"gre","src_port":null,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2","bytes":18446744073709551615}
+{"proto":"xnet","ts":"2024-05-01 12:00:00","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+EOF
+run ecs-bad 1 -- --no-enrich --ecs --in ecs-bad.jsonl
+summary ecs-bad 11 3 8
+check_ecs ecs-bad.out
+expect_eq "ecs-bad reasons" "$(grep -v ' read, ' ecs-bad.err)" \
+'camtrace: ecs-bad.jsonl:2: ts "yesterday" is not a time (ISO 8601, or seconds since 1970)
+camtrace: ecs-bad.jsonl:3: ts "2024-02-30T00:00:00Z" is not a time (ISO 8601, or seconds since 1970)
+camtrace: ecs-bad.jsonl:4: src_port 65536 is not a port number (0 to 65535)
+camtrace: ecs-bad.jsonl:5: bytes 1.5 is not a whole number
+camtrace: ecs-bad.jsonl:6: pkts -1 is not a whole number
+camtrace: ecs-bad.jsonl:7: proto "tcp/ip" is not a protocol (a name, or a number from 0 to 255)
+camtrace: ecs-bad.jsonl:8: proto 256 is not a protocol (a name, or a number from 0 to 255)
+camtrace: ecs-bad.jsonl:9: community_id 17 is not a string'
+python3 - ecs-bad.out <<'PY' || fail "ecs-bad: the good lines' values"
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1])]
+assert d[0]["@timestamp"] == "2024-05-01T10:00:00.123456Z", d[0]
+assert d[0]["event"]["end"] == "2024-05-01T10:00:01.500000Z" and d[0]["event"]["duration"] == 1376544000
+assert d[0]["network"]["transport"] == "tcp" and d[0]["network"]["community_id"] == "1:x"
+assert "@timestamp" not in d[1] and "port" not in d[1]["source"], d[1]
+assert d[1]["network"] == {"transport": "gre", "iana_number": "47", "bytes": 18446744073709551615, "type": "ipv4"}
+# A time without a zone is UTC; a name without a number is kept.
+assert d[2]["@timestamp"] == "2024-05-01T12:00:00.000000Z" and d[2]["network"]["transport"] == "xnet"
+assert "iana_number" not in d[2]["network"]
+PY
+run ecs-bad-jsonl 0 -- --no-enrich --in ecs-bad.jsonl
+summary ecs-bad-jsonl 11 11 0
+
+# Options: --ecs and --bulk exclude --csv; a bad index name is a usage error.
+run ecs-csv 2 -- --ecs --csv --in flows.jsonl
+grep -q "^camtrace: --csv and --ecs exclude each other$" ecs-csv.err || fail "ecs-csv: $(cat ecs-csv.err)"
+run bulk-csv 2 -- --csv --bulk x --in flows.jsonl
+grep -q "^camtrace: --csv and --bulk exclude each other$" bulk-csv.err || fail "bulk-csv: $(cat bulk-csv.err)"
+for index in Flows _x "a b" "" "a,b"; do
+    run bulk-bad 2 -- --bulk "$index" --in flows.jsonl
+    grep -q "^camtrace: --bulk: index name .* is not valid: " bulk-bad.err ||
+        fail "bulk-bad '$index': $(cat bulk-bad.err)"
+    [ ! -s bulk-bad.out ] || fail "bulk-bad '$index' wrote documents"
+done
+
 echo "PASS: camtrace"

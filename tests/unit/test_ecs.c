@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ct_ecs.h"
+#include "ct_flow.h"
 
 static const ct_ecs_flow *the_flow;
 static const char *the_index;
@@ -234,6 +235,21 @@ test_partial(void)
     g_assert_null(strstr(got, "device"));
     free(got);
 
+    /* A protocol known by name only; addresses given as text. */
+    f.proto = -1;
+    f.transport = "foo";
+    f.ip[0] = "10.0.0.1";
+    f.ip[1] = "8.8.8.8";
+    got = document(&f);
+    g_assert_nonnull(strstr(got, "\"network\":{\"transport\":\"foo\",\"type\":\"ipv4\"}"));
+    g_assert_nonnull(strstr(got, "\"related\":{\"ip\":[\"10.0.0.1\",\"8.8.8.8\"]"));
+    free(got);
+    /* A known number wins over a name. */
+    f.proto = 17;
+    got = document(&f);
+    g_assert_nonnull(strstr(got, "\"network\":{\"transport\":\"udp\",\"iana_number\":\"17\""));
+    free(got);
+
     /* Only the destination named, a given duration. */
     f.end[0].name = NULL;
     f.end[1].name = "dns.google";
@@ -319,8 +335,12 @@ test_transports(void)
     g_assert_cmpint(ct_ecs_proto_number("", 0), ==, -1);
     for (int p = 0; p < 256; p++) {
         const char *t = ct_ecs_transport(p);
+        const char *n = ct_flow_proto_name((uint8_t)p);
         if (t != NULL)
             g_assert_cmpint(ct_ecs_proto_number(t, strlen(t)), ==, p);
+        /* Every name the flow export writes reads back. */
+        if (n != NULL)
+            g_assert_cmpint(ct_ecs_proto_number(n, strlen(n)), ==, p);
     }
 }
 
