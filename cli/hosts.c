@@ -167,6 +167,12 @@ hosts_candidate(const host_table *t, uint32_t hash)
             __builtin_prefetch(h);
             __builtin_prefetch((const char *)h + 64);
             __builtin_prefetch((const char *)h + 128);
+            /* ECS parts are longer than the CSV or JSON Lines cells. */
+            if (t->ecs) {
+                __builtin_prefetch((const char *)h + 192);
+                __builtin_prefetch((const char *)h + 256);
+                __builtin_prefetch((const char *)h + 320);
+            }
             return h;
         }
     }

@@ -111,7 +111,7 @@ has_geo(const ct_geo_info *g)
 
 /* as.*, geo.* of an end. */
 static void
-write_endpoint(ct_out *out, const ct_host *host)
+write_lookups(ct_out *out, const ct_host *host)
 {
     const ct_geo_info *g;
 
@@ -165,10 +165,14 @@ write_part(ct_out *out, const void *data)
 {
     const host_part *p = data;
 
-    if (p->part == CT_ECS_PART_ENDPOINT)
-        write_endpoint(out, p->host);
-    else
+    if (p->part == CT_ECS_PART_ENDPOINT) {
+        char ip[CT_ADDR_STRLEN];
+        ct_addr_format(p->addr, ip);
+        ct_out_string(out, "ip", ip);
+        write_lookups(out, p->host);
+    } else {
         write_custom(out, p->addr, p->host);
+    }
 }
 
 char *
@@ -180,14 +184,12 @@ ct_ecs_render(ct_ecs_part part, const ct_addr *addr, const ct_host *host, size_t
 }
 
 static void
-put_part(ct_out *out, const ct_ecs_end *e, ct_ecs_part part)
+put_custom(ct_out *out, const ct_ecs_end *e)
 {
-    if (e->rendered[part] == NULL) {
-        host_part p = {part, &e->addr, e->host};
-        write_part(out, &p);
-    } else if (e->rendered_len[part] > 0) {
-        ct_out_rendered(out, e->rendered[part], e->rendered_len[part]);
-    }
+    if (e->rendered[CT_ECS_PART_CUSTOM] == NULL)
+        write_custom(out, &e->addr, e->host);
+    else
+        ct_out_rendered(out, e->rendered[CT_ECS_PART_CUSTOM], e->rendered_len[CT_ECS_PART_CUSTOM]);
 }
 
 /* ---- the document ------------------------------------------------------ */
@@ -211,7 +213,14 @@ static void
 write_end(ct_out *out, const char *key, const ct_ecs_end *e, const char *ip)
 {
     ct_out_object_begin(out, key);
-    ct_out_string(out, "ip", ip);
+    /* ip, as.*, geo.*: as write_part() renders them. */
+    if (e->rendered[CT_ECS_PART_ENDPOINT] == NULL) {
+        ct_out_string(out, "ip", ip);
+        write_lookups(out, e->host);
+    } else {
+        ct_out_rendered(out, e->rendered[CT_ECS_PART_ENDPOINT],
+                        e->rendered_len[CT_ECS_PART_ENDPOINT]);
+    }
     if (e->has_port)
         ct_out_uint(out, "port", e->port);
     if (e->has_mac)
@@ -224,7 +233,6 @@ write_end(ct_out *out, const char *key, const ct_ecs_end *e, const char *ip)
         ct_out_string(out, "domain", e->name);
     if (e->registered_domain != NULL)
         ct_out_string(out, "registered_domain", e->registered_domain);
-    put_part(out, e, CT_ECS_PART_ENDPOINT);
     ct_out_object_end(out);
 }
 
@@ -232,7 +240,7 @@ static void
 write_custom_end(ct_out *out, const char *key, const ct_ecs_end *e)
 {
     ct_out_object_begin(out, key);
-    put_part(out, e, CT_ECS_PART_CUSTOM);
+    put_custom(out, e);
     if (e->ptr != NULL)
         ct_out_string(out, "ptr", e->ptr);
     if (e->name_source != NULL)
@@ -250,10 +258,57 @@ write_time(ct_out *out, const char *key, int64_t sec, uint32_t usec)
         ct_out_string_len(out, key, text, len);
 }
 
+/* What every document has: ecs.version and the event's kind, category
+ * and type, rendered once (ct_out_render()). */
+/* network.transport, .iana_number and .type for each protocol number (and
+ * none: [0]) and address family (IPv4, IPv6, unknown). */
+#define NETWORK_PROTOS 257
+
+typedef struct {
+    char *ecs, *event;
+    size_t ecs_len, event_len;
+    char *network[3][NETWORK_PROTOS];
+    size_t network_len[3][NETWORK_PROTOS];
+} constant_cells;
+
+typedef struct {
+    int proto;
+    const char *transport; /* when proto has no keyword */
+    int family;            /* 4, 6, else unknown */
+} network_cells;
+
 static void
-write_event(ct_out *out, const ct_ecs_flow *f)
+write_network_cells(ct_out *out, const void *data)
 {
-    ct_out_object_begin(out, "event");
+    const network_cells *n = data;
+    const char *transport = ct_ecs_transport(n->proto);
+
+    if (transport == NULL)
+        transport = n->transport;
+    if (transport != NULL)
+        ct_out_string(out, "transport", transport);
+    if (n->proto >= 0 && n->proto <= 255) {
+        char number[4];
+        int len = g_snprintf(number, sizeof number, "%d", n->proto);
+        ct_out_string_len(out, "iana_number", number, (size_t)len);
+    }
+    if (n->family == 4 || n->family == 6)
+        ct_out_string_len(out, "type", n->family == 4 ? "ipv4" : "ipv6", 4);
+}
+
+static void
+write_ecs_version(ct_out *out, const void *data)
+{
+    (void)data;
+    ct_out_object_begin(out, "ecs");
+    ct_out_string_len(out, "version", CT_ECS_VERSION, sizeof CT_ECS_VERSION - 1);
+    ct_out_object_end(out);
+}
+
+static void
+write_event_kind(ct_out *out, const void *data)
+{
+    (void)data;
     ct_out_string_len(out, "kind", "event", 5);
     ct_out_array_begin(out, "category");
     ct_out_string_len(out, NULL, "network", 7);
@@ -261,8 +316,37 @@ write_event(ct_out *out, const ct_ecs_flow *f)
     ct_out_array_begin(out, "type");
     ct_out_string_len(out, NULL, "connection", 10);
     ct_out_array_end(out);
-    if (f->has_start)
-        write_time(out, "start", f->start_sec, f->start_usec);
+}
+
+static const constant_cells *
+constants(void)
+{
+    static constant_cells cells;
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        cells.ecs = ct_out_render(CT_OUT_JSONL, write_ecs_version, NULL, &cells.ecs_len);
+        cells.event = ct_out_render(CT_OUT_JSONL, write_event_kind, NULL, &cells.event_len);
+        for (int f = 0; f < 3; f++) {
+            for (int p = 0; p < NETWORK_PROTOS; p++) {
+                network_cells n = {p - 1, NULL, f == 0 ? 4 : f == 1 ? 6 : 0};
+                cells.network[f][p] =
+                    ct_out_render(CT_OUT_JSONL, write_network_cells, &n, &cells.network_len[f][p]);
+            }
+        }
+        g_once_init_leave(&done, 1);
+    }
+    return &cells;
+}
+
+static void
+write_event(ct_out *out, const ct_ecs_flow *f, const constant_cells *c, const char *start,
+            size_t start_len)
+{
+    ct_out_object_begin(out, "event");
+    ct_out_rendered(out, c->event, c->event_len);
+    if (start_len > 0)
+        ct_out_string_len(out, "start", start, start_len);
     if (f->has_end)
         write_time(out, "end", f->end_sec, f->end_usec);
     if (f->has_duration) {
@@ -277,19 +361,20 @@ write_event(ct_out *out, const ct_ecs_flow *f)
 }
 
 static void
-write_network(ct_out *out, const ct_ecs_flow *f)
+write_network(ct_out *out, const ct_ecs_flow *f, const constant_cells *c)
 {
-    const char *transport = ct_ecs_transport(f->proto);
+    int family = f->end[0].addr.family == f->end[1].addr.family ? f->end[0].addr.family : 0;
 
-    if (transport == NULL)
-        transport = f->transport;
     ct_out_object_begin(out, "network");
-    if (transport != NULL)
-        ct_out_string(out, "transport", transport);
-    if (f->proto >= 0 && f->proto <= 255) {
-        char number[4];
-        int n = g_snprintf(number, sizeof number, "%d", f->proto);
-        ct_out_string_len(out, "iana_number", number, (size_t)n);
+    if ((f->proto < 0 || f->proto > 255 || ct_ecs_transport(f->proto) == NULL) &&
+        f->transport != NULL) {
+        network_cells n = {f->proto, f->transport, family};
+        write_network_cells(out, &n);
+    } else {
+        int fi = family == 4 ? 0 : family == 6 ? 1 : 2;
+        int pi = f->proto >= 0 && f->proto <= 255 ? f->proto + 1 : 0;
+        if (c->network_len[fi][pi] > 0)
+            ct_out_rendered(out, c->network[fi][pi], c->network_len[fi][pi]);
     }
     if (f->community_id != NULL)
         ct_out_string(out, "community_id", f->community_id);
@@ -297,8 +382,6 @@ write_network(ct_out *out, const ct_ecs_flow *f)
         ct_out_uint(out, "bytes", f->bytes);
     if (f->has_packets)
         ct_out_uint(out, "packets", f->packets);
-    if (f->end[0].addr.family == f->end[1].addr.family && f->end[0].addr.family != 0)
-        ct_out_string_len(out, "type", f->end[0].addr.family == 4 ? "ipv4" : "ipv6", 4);
     ct_out_object_end(out);
 }
 
@@ -353,7 +436,10 @@ write_camtrace(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 void
 ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
 {
+    const constant_cells *c = constants();
     char text[2][CT_ADDR_STRLEN];
+    char start[CT_OUT_TIMESTAMP_LEN];
+    size_t start_len = 0;
     const char *ip[2];
 
     for (int i = 0; i < 2; i++) {
@@ -364,13 +450,14 @@ ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
         }
     }
     ct_out_begin(out);
+    /* The start is @timestamp too. */
     if (f->has_start)
-        write_time(out, "@timestamp", f->start_sec, f->start_usec);
-    ct_out_object_begin(out, "ecs");
-    ct_out_string_len(out, "version", CT_ECS_VERSION, sizeof CT_ECS_VERSION - 1);
-    ct_out_object_end(out);
-    write_event(out, f);
-    write_network(out, f);
+        start_len = ct_out_timestamp_text(out, f->start_sec, f->start_usec, start);
+    if (start_len > 0)
+        ct_out_string_len(out, "@timestamp", start, start_len);
+    ct_out_rendered(out, c->ecs, c->ecs_len);
+    write_event(out, f, c, start, start_len);
+    write_network(out, f, c);
     write_end(out, "source", &f->end[0], ip[0]);
     write_end(out, "destination", &f->end[1], ip[1]);
     write_related(out, f, ip);

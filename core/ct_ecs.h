@@ -46,7 +46,7 @@ G_BEGIN_DECLS
  * (ct_ecs_render()) for callers that write the same hosts in many
  * documents; the same text serves source and destination. */
 typedef enum {
-    CT_ECS_PART_ENDPOINT = 0, /* as.*, geo.* of source / destination */
+    CT_ECS_PART_ENDPOINT = 0, /* ip, as.*, geo.* of source / destination */
     CT_ECS_PART_CUSTOM,       /* scope, registered_country_iso, anycast of camtrace.<end> */
     CT_ECS_PARTS
 } ct_ecs_part;
@@ -109,8 +109,8 @@ void ct_ecs_write_action(ct_out *out, const char *index);
 bool ct_ecs_index_valid(const char *name, GError **error);
 
 /* The part's cells for an end at addr with host (NULL: not looked up), as
- * ct_ecs_write() writes them, for ct_ecs_end.rendered (g_free).  The
- * endpoint part is empty (*len 0) when nothing is known. */
+ * ct_ecs_write() writes them, for ct_ecs_end.rendered (g_free); never
+ * empty (the endpoint part has the address, the custom part its scope). */
 char *ct_ecs_render(ct_ecs_part part, const ct_addr *addr, const ct_host *host, size_t *len);
 
 /* ECS's network.transport for an IANA protocol number: the registry's

@@ -24,6 +24,28 @@
 
 #define CT_OUT_FLUSH_AT (64 * 1024)
 
+/* Room for len more bytes (and the NUL) at the end of buf: with put(),
+ * g_string_append_len() without its call and its general insert, as the
+ * writers append millions of short pieces. */
+static inline char *
+reserve(GString *buf, size_t len)
+{
+    if (G_UNLIKELY(buf->len + len + 1 > buf->allocated_len)) {
+        size_t old = buf->len;
+        g_string_set_size(buf, old + len);
+        buf->len = old;
+    }
+    return buf->str + buf->len;
+}
+
+static inline void
+put(GString *buf, const char *text, size_t len)
+{
+    memcpy(reserve(buf, len), text, len);
+    buf->len += len;
+    buf->str[buf->len] = '\0';
+}
+
 /* The seed's 26 columns are the first of the flow export's. */
 const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS] = {
     "ts",
@@ -157,44 +179,56 @@ append_json_string(GString *buf, const char *text, size_t len)
 {
     const char *end = text + len;
     const char *p = text;
+    char *o = reserve(buf, len + 2);
 
-    g_string_append_c(buf, '"');
+    /* Most text is printable ASCII without quotes or backslashes: copied
+     * in one pass; the rest of a string that is not goes the long way. */
+    *o++ = '"';
+    while (p < end && is_plain((unsigned char)*p, CT_OUT_JSONL))
+        *o++ = *p++;
+    buf->len = (size_t)(o - buf->str);
+    if (p == end) {
+        buf->str[buf->len++] = '"';
+        buf->str[buf->len] = '\0';
+        return;
+    }
+    buf->str[buf->len] = '\0';
     while (p < end) {
         const char *run = p;
         gunichar c;
 
         while (p < end && is_plain((unsigned char)*p, CT_OUT_JSONL))
             p++;
-        g_string_append_len(buf, run, p - run);
+        put(buf, run, (size_t)(p - run));
         if (p == end)
             break;
         c = g_utf8_get_char_validated(p, end - p);
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             p++;
             continue;
         }
         switch (c) {
         case '"':
-            g_string_append(buf, "\\\"");
+            put(buf, "\\\"", sizeof "\\\"" - 1);
             break;
         case '\\':
-            g_string_append(buf, "\\\\");
+            put(buf, "\\\\", sizeof "\\\\" - 1);
             break;
         case '\t':
-            g_string_append(buf, "\\t");
+            put(buf, "\\t", sizeof "\\t" - 1);
             break;
         case '\r':
-            g_string_append(buf, "\\r");
+            put(buf, "\\r", sizeof "\\r" - 1);
             break;
         case '\n':
-            g_string_append(buf, "\\n");
+            put(buf, "\\n", sizeof "\\n" - 1);
             break;
         default:
             if (c < 0x20)
-                g_string_append(buf, "\xef\xbf\xbd");
+                put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             else
-                g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+                put(buf, p, (size_t)(g_utf8_next_char(p) - p));
         }
         p = g_utf8_next_char(p);
     }
@@ -223,7 +257,7 @@ append_csv_string(GString *buf, const char *text, size_t len)
         plain &= c >= 0x20 && c <= 0x7e;
     }
     if (plain && !quote) {
-        g_string_append_len(buf, text, (gssize)len);
+        put(buf, text, len);
         return;
     }
     if (quote)
@@ -232,16 +266,16 @@ append_csv_string(GString *buf, const char *text, size_t len)
         gunichar c = g_utf8_get_char_validated(p, end - p);
 
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             p++;
             continue;
         }
         if (c == '"')
-            g_string_append(buf, "\"\"");
+            put(buf, "\"\"", sizeof "\"\"" - 1);
         else if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
         else
-            g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+            put(buf, p, (size_t)(g_utf8_next_char(p) - p));
         p = g_utf8_next_char(p);
     }
     if (quote)
@@ -337,7 +371,7 @@ ct_out_end(ct_out *out)
 {
     g_warn_if_fail(out->depth == 0);
     if (out->format == CT_OUT_CSV) {
-        g_string_append(out->buf, "\r\n");
+        put(out->buf, "\r\n", sizeof "\r\n" - 1);
     } else {
         g_string_append(out->buf, out->first ? "{}\n" : "}\n");
     }
@@ -370,7 +404,7 @@ ct_out_null(ct_out *out, const char *key)
 {
     begin_cell(out, key);
     if (out->format == CT_OUT_JSONL)
-        g_string_append(out->buf, "null");
+        put(out->buf, "null", sizeof "null" - 1);
 }
 
 void
@@ -384,7 +418,7 @@ ct_out_uint(ct_out *out, const char *key, uint64_t value)
         value /= 10;
     } while (value != 0);
     begin_cell(out, key);
-    g_string_append_len(out->buf, text + sizeof text - n, (gssize)n);
+    put(out->buf, text + sizeof text - n, n);
 }
 
 /* The text "%.15g" gives, without printf or strtod, for values that are
@@ -462,7 +496,7 @@ void
 ct_out_number(ct_out *out, const char *key, const char *text, size_t len)
 {
     begin_cell(out, key);
-    g_string_append_len(out->buf, text, (gssize)len);
+    put(out->buf, text, len);
 }
 
 /* "YYYY-mm-ddTHH:MM:SS" of sec into out[32]; false when gmtime cannot
@@ -578,7 +612,7 @@ append_json_raw(GString *buf, const char *text, size_t len)
 
         while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
             p++;
-        g_string_append_len(buf, run, p - run);
+        put(buf, run, (size_t)(p - run));
         if (p == end)
             break;
         if ((unsigned char)*p < 0x20) {
@@ -588,11 +622,11 @@ append_json_raw(GString *buf, const char *text, size_t len)
         }
         c = g_utf8_get_char_validated(p, end - p);
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             p++;
             continue;
         }
-        g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+        put(buf, p, (size_t)(g_utf8_next_char(p) - p));
         p = g_utf8_next_char(p);
     }
 }
@@ -668,5 +702,5 @@ ct_out_rendered(ct_out *out, const char *text, size_t len)
         g_string_append_c(out->buf, out->first ? out->open[out->depth] : ',');
     }
     out->first = false;
-    g_string_append_len(out->buf, text, (gssize)len);
+    put(out->buf, text, len);
 }

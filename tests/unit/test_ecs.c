@@ -114,17 +114,17 @@ static const char full_text[] =
     "\"event\":{\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\"],"
     "\"start\":\"2026-01-15T10:00:00.020000Z\",\"end\":\"2026-01-15T10:00:01.478500Z\","
     "\"duration\":1458500000},"
-    "\"network\":{\"transport\":\"tcp\",\"iana_number\":\"6\","
-    "\"community_id\":\"1:LQU9qZlK+B5F3KDmev6m5PMibrg=\",\"bytes\":4800,\"packets\":12,"
-    "\"type\":\"ipv4\"},"
+    "\"network\":{\"transport\":\"tcp\",\"iana_number\":\"6\",\"type\":\"ipv4\","
+    "\"community_id\":\"1:LQU9qZlK+B5F3KDmev6m5PMibrg=\",\"bytes\":4800,\"packets\":12},"
     "\"source\":{\"ip\":\"192.168.1.50\",\"port\":51000,\"mac\":\"02-00-5E-10-AB-01\","
     "\"bytes\":1500,\"packets\":5},"
-    "\"destination\":{\"ip\":\"52.94.236.248\",\"port\":443,\"bytes\":3300,\"packets\":7,"
-    "\"domain\":\"device-api.vendor.example\",\"registered_domain\":\"vendor.example\","
+    "\"destination\":{\"ip\":\"52.94.236.248\","
     "\"as\":{\"number\":16509,\"organization\":{\"name\":\"AMAZON-02\"}},"
     "\"geo\":{\"country_iso_code\":\"US\",\"country_name\":\"United States\","
     "\"region_name\":\"Virginia\",\"city_name\":\"Ashburn\","
-    "\"location\":{\"lat\":39.0469,\"lon\":-77.4903}}},"
+    "\"location\":{\"lat\":39.0469,\"lon\":-77.4903}},"
+    "\"port\":443,\"bytes\":3300,\"packets\":7,"
+    "\"domain\":\"device-api.vendor.example\",\"registered_domain\":\"vendor.example\"},"
     "\"related\":{\"ip\":[\"192.168.1.50\",\"52.94.236.248\"],"
     "\"hosts\":[\"device-api.vendor.example\"]},"
     "\"camtrace\":{\"source\":{\"scope\":\"private\"},"
@@ -185,8 +185,8 @@ test_rendered(void)
             f.end[e].rendered[p] = parts[e][p];
         }
     }
-    /* The camera has no host: no endpoint fields, but its scope. */
-    g_assert_cmpuint(f.end[0].rendered_len[CT_ECS_PART_ENDPOINT], ==, 0);
+    /* The camera has no host: its address, no lookups, its scope. */
+    g_assert_cmpstr(parts[0][CT_ECS_PART_ENDPOINT], ==, "\"ip\":\"192.168.1.50\"");
     g_assert_cmpstr(parts[0][CT_ECS_PART_CUSTOM], ==, "\"scope\":\"private\"");
     got = document(&f);
     g_assert_cmpstr(got, ==, full_text);
@@ -228,7 +228,8 @@ test_partial(void)
     g_assert_null(strstr(got, "\"duration\""));
     g_assert_nonnull(strstr(got, "\"network\":{\"iana_number\":\"253\",\"type\":\"ipv4\"}"));
     g_assert_nonnull(strstr(got, "\"as\":{\"number\":15169},"
-                                 "\"geo\":{\"location\":{\"lat\":-33.5,\"lon\":151.25}}}"));
+                                 "\"geo\":{\"location\":{\"lat\":-33.5,\"lon\":151.25}},"
+                                 "\"domain\":\"cam.local.example\"}"));
     /* One name for both ends is one related host. */
     g_assert_nonnull(strstr(got, "\"hosts\":[\"cam.local.example\"]}"));
     g_assert_nonnull(strstr(got, "\"foreign\":false}}\n"));
