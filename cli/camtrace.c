@@ -6,6 +6,9 @@
  * protocol, ports and counts read into values (formats.h), the lookups
  * as ECS fields (ct_ecs.h).
  *
+ * Input is the seed's JSON Lines, Suricata EVE, Zeek conn.log JSON or
+ * ECS, per line by its keys (formats.h) unless --input-format says.
+ *
  * Pipeline, per input line: split (a read(2) buffer and memchr, lines up
  * to LINE_MAX bytes; longer ones are skipped while reading so memory stays
  * bounded), validate with ct_json (strict RFC 8259, one object, unique
@@ -78,6 +81,7 @@ typedef struct {
     int enrich; /* -1: from ENRICH_IPS */
     bool csv;
     bool ecs;
+    input_format input_format;
     const char *bulk_index; /* --bulk: ECS in the _bulk form; else NULL */
     bool no_ptr;
     const char *in_path;  /* NULL or "-": stdin */
@@ -148,6 +152,10 @@ print_help(void)
            "                    line, for Elasticsearch and OpenSearch\n"
            "  --bulk INDEX      write ECS documents as a _bulk request body, each after\n"
            "                    the action {\"create\":{\"_index\":\"INDEX\"}}\n"
+           "  --input-format FORMAT\n"
+           "                    auto (the default: each line's by its keys), seed, eve\n"
+           "                    (Suricata EVE flow and netflow events), zeek (Zeek\n"
+           "                    conn.log as JSON) or ecs (ECS documents)\n"
            "  --no-ptr          no reverse DNS (PTR) lookups\n"
            "  --ptr-timeout MS  wait at most MS milliseconds for a DNS answer (default %d)\n"
            "  -h, --help        show this help and exit\n"
@@ -155,7 +163,10 @@ print_help(void)
            "\n"
            "Input: one JSON object (RFC 8259, UTF-8) per line, at most %d bytes\n"
            "(1 MiB) and %d levels deep, with unique keys and src_ip and dst_ip as\n"
-           "IPv4 or IPv6 address strings; other keys are kept.  Blank lines, CRLF\n"
+           "IPv4 or IPv6 address strings; other keys are kept.  Also, each line by\n"
+           "its keys: Suricata EVE (event_type flow or netflow: src_ip, dest_ip),\n"
+           "Zeek conn.log JSON (id.orig_h, id.resp_h), ECS (source.ip,\n"
+           "destination.ip).  Blank lines, CRLF\n"
            "line ends and a UTF-8 byte-order mark are accepted.  Any other line is\n"
            "reported on standard error as \"camtrace: FILE:LINE: REASON\", counted and\n"
            "skipped; a summary of records read, written and rejected ends the run.\n"
@@ -164,7 +175,8 @@ print_help(void)
            "src_ptr, src_asn, src_as_org, src_country_iso, src_country_name,\n"
            "src_region, src_city, src_latitude, src_longitude and the same for dst_\n"
            "(null when unknown; private and other special addresses are not looked\n"
-           "up).  CSV writes the seed's 26 columns and ignores other keys.  ECS reads\n"
+           "up).  CSV writes the seed's 26 columns and ignores other keys (for EVE,\n"
+           "Zeek and ECS lines: their time, protocol, ports and counts).  ECS reads\n"
            "ts, end_ts, proto, ports, bytes, pkts, src_/dst_bytes and _pkts and\n"
            "community_id into ECS fields (a line where one is not of its kind is\n"
            "rejected) and writes the lookups as source.as, source.geo, ... .\n"
@@ -202,6 +214,7 @@ parse_options(int argc, char **argv, options *opt)
         OPT_CSV,
         OPT_ECS,
         OPT_BULK,
+        OPT_INPUT_FORMAT,
         OPT_NO_PTR,
         OPT_TIMEOUT,
         OPT_VERSION
@@ -214,6 +227,7 @@ parse_options(int argc, char **argv, options *opt)
         {"csv", no_argument, NULL, OPT_CSV},
         {"ecs", no_argument, NULL, OPT_ECS},
         {"bulk", required_argument, NULL, OPT_BULK},
+        {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
         {"no-ptr", no_argument, NULL, OPT_NO_PTR},
         {"ptr-timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
@@ -260,6 +274,11 @@ parse_options(int argc, char **argv, options *opt)
             opt->bulk_index = optarg;
             break;
         }
+        case OPT_INPUT_FORMAT:
+            if (!formats_parse(optarg, &opt->input_format))
+                return msg_usage_error("--input-format: '%s' is not auto, seed, eve, zeek or ecs",
+                                       optarg);
+            break;
         case OPT_NO_PTR:
             opt->no_ptr = true;
             break;
@@ -574,6 +593,7 @@ main(int argc, char **argv)
     }
     record_init(&c.rec, LINE_MAX_BYTES, DEPTH_MAX);
     c.rec.want_view = c.opt.ecs;
+    c.rec.forced = c.opt.input_format;
     if (c.opt.ecs && c.ptr != NULL)
         c.names = ct_names_new();
     c.arena = g_byte_array_new();

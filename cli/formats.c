@@ -408,3 +408,312 @@ formats_read_seed_view(record *r)
     view_totals(v);
     return true;
 }
+
+/* ---- the formats ---------------------------------------------------------- */
+
+static const char *const format_names[] = {"auto", "seed", "eve", "zeek", "ecs"};
+
+const char *
+formats_name(input_format format)
+{
+    return format_names[format];
+}
+
+bool
+formats_parse(const char *name, input_format *format)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(format_names); i++) {
+        if (strcmp(name, format_names[i]) == 0) {
+            *format = (input_format)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+key_is(const ct_json_member *m, const char *key, size_t len)
+{
+    return m->key_len == len && memcmp(m->key, key, len) == 0;
+}
+
+#define KEY_IS(m, literal) key_is(m, literal, sizeof literal - 1)
+
+input_format
+formats_detect(const record *r)
+{
+    bool ecs = false;
+
+    /* The seed's own keys are indexed already: the common case costs
+     * nothing more.  (EVE has src_ip too, but dest_ip.) */
+    if (r->col[COL_DST_IP] >= 0)
+        return INPUT_SEED;
+    for (size_t i = 0; i < r->n_members; i++) {
+        const ct_json_member *m = &r->members[i];
+        if (KEY_IS(m, "event_type"))
+            return INPUT_EVE;
+        if (KEY_IS(m, "id.orig_h") || KEY_IS(m, "id.resp_h"))
+            return INPUT_ZEEK;
+        ecs = ecs || KEY_IS(m, "@timestamp") || KEY_IS(m, "ecs") || KEY_IS(m, "source") ||
+              KEY_IS(m, "destination") || KEY_IS(m, "source.ip") || KEY_IS(m, "destination.ip");
+    }
+    return ecs && r->col[COL_SRC_IP] < 0 ? INPUT_ECS : INPUT_SEED;
+}
+
+static const ct_json_member *
+top(const record *r, const char *key)
+{
+    return ct_json_find(r->json, key);
+}
+
+/* Scan the object member name (NULL or null: 0) into r->sub: 1, or -1
+ * when it is not an object. */
+static int
+scan_object(record *r, const char *name, const ct_json_member *m)
+{
+    if (absent(m))
+        return 0;
+    if (m->type != CT_JSON_OBJECT || ct_json_scan(r->sub, m->value, m->value_len) != CT_OK) {
+        g_string_printf(r->why, "%s is not an object (a JSON %s)", name,
+                        ct_json_type_name(m->type));
+        return -1;
+    }
+    return 1;
+}
+
+static const ct_json_member *
+inner(const record *r, int scanned, const char *key)
+{
+    return scanned == 1 ? ct_json_find(r->sub, key) : NULL;
+}
+
+static bool
+read_addresses(record *r, const char *src_name, const char *dst_name, ct_addr *src, ct_addr *dst)
+{
+    return record_read_address(r, src_name, top(r, src_name), src) &&
+           record_read_address(r, dst_name, top(r, dst_name), dst);
+}
+
+static bool
+time_into(record *r, const char *name, const ct_json_member *m, bool *has, int64_t *sec,
+          uint32_t *usec)
+{
+    int rc = formats_time(r, name, m, sec, usec);
+
+    if (rc == 1)
+        *has = true;
+    return rc >= 0;
+}
+
+/* Suricata EVE: event_type flow (both ways: toserver is the source's) or
+ * netflow (one way), src_ip, dest_ip, src_port, dest_port, proto,
+ * community_id; the counts and times in the flow or netflow object, the
+ * event's timestamp when it has no start. */
+static bool
+read_eve(record *r, ct_addr *src, ct_addr *dst)
+{
+    flow_view *v = &r->view;
+    char type[VIEW_TEXT_MAX];
+    bool netflow;
+    int scanned, rc;
+
+    rc = formats_text(r, "event_type", top(r, "event_type"), type);
+    if (rc == 0)
+        g_string_assign(r->why, "no event_type");
+    if (rc <= 0)
+        return false;
+    if (strcmp(type, "flow") != 0 && strcmp(type, "netflow") != 0) {
+        char shown[SHOW_MAX * 4 + 4];
+        g_string_printf(r->why, "EVE event_type \"%s\" is not flow or netflow",
+                        show(shown, type, strlen(type)));
+        return false;
+    }
+    netflow = type[0] == 'n';
+    if (!read_addresses(r, "src_ip", "dest_ip", src, dst) ||
+        read_port(r, "src_port", top(r, "src_port"), v, 0) < 0 ||
+        read_port(r, "dest_port", top(r, "dest_port"), v, 1) < 0 ||
+        formats_proto(r, "proto", top(r, "proto"), v) < 0 ||
+        formats_text(r, "community_id", top(r, "community_id"), v->community_id) < 0)
+        return false;
+    scanned = scan_object(r, netflow ? "netflow" : "flow", top(r, netflow ? "netflow" : "flow"));
+    if (scanned < 0)
+        return false;
+    if (netflow) {
+        if (read_count(r, "netflow.pkts", inner(r, scanned, "pkts"), &v->has_side_packets[0],
+                       &v->side_packets[0]) < 0 ||
+            read_count(r, "netflow.bytes", inner(r, scanned, "bytes"), &v->has_side_bytes[0],
+                       &v->side_bytes[0]) < 0 ||
+            !time_into(r, "netflow.start", inner(r, scanned, "start"), &v->has_start, &v->start_sec,
+                       &v->start_usec) ||
+            !time_into(r, "netflow.end", inner(r, scanned, "end"), &v->has_end, &v->end_sec,
+                       &v->end_usec))
+            return false;
+        /* One way: the totals are the source's. */
+        v->has_packets = v->has_side_packets[0];
+        v->packets = v->side_packets[0];
+        v->has_bytes = v->has_side_bytes[0];
+        v->bytes = v->side_bytes[0];
+    } else if (read_count(r, "flow.pkts_toserver", inner(r, scanned, "pkts_toserver"),
+                          &v->has_side_packets[0], &v->side_packets[0]) < 0 ||
+               read_count(r, "flow.pkts_toclient", inner(r, scanned, "pkts_toclient"),
+                          &v->has_side_packets[1], &v->side_packets[1]) < 0 ||
+               read_count(r, "flow.bytes_toserver", inner(r, scanned, "bytes_toserver"),
+                          &v->has_side_bytes[0], &v->side_bytes[0]) < 0 ||
+               read_count(r, "flow.bytes_toclient", inner(r, scanned, "bytes_toclient"),
+                          &v->has_side_bytes[1], &v->side_bytes[1]) < 0 ||
+               !time_into(r, "flow.start", inner(r, scanned, "start"), &v->has_start, &v->start_sec,
+                          &v->start_usec) ||
+               !time_into(r, "flow.end", inner(r, scanned, "end"), &v->has_end, &v->end_sec,
+                          &v->end_usec)) {
+        return false;
+    }
+    if (!v->has_start && !time_into(r, "timestamp", top(r, "timestamp"), &v->has_start,
+                                    &v->start_sec, &v->start_usec))
+        return false;
+    return true;
+}
+
+/* Zeek conn.log as JSON: id.orig_h, id.resp_h, id.orig_p, id.resp_p
+ * (for ICMP, Zeek's type and code: not ports), proto, ts (the first
+ * packet), duration, orig_/resp_bytes, _pkts, community_id. */
+static bool
+read_zeek(record *r, ct_addr *src, ct_addr *dst)
+{
+    flow_view *v = &r->view;
+
+    if (!read_addresses(r, "id.orig_h", "id.resp_h", src, dst) ||
+        read_port(r, "id.orig_p", top(r, "id.orig_p"), v, 0) < 0 ||
+        read_port(r, "id.resp_p", top(r, "id.resp_p"), v, 1) < 0 ||
+        formats_proto(r, "proto", top(r, "proto"), v) < 0 ||
+        !time_into(r, "ts", top(r, "ts"), &v->has_start, &v->start_sec, &v->start_usec) ||
+        read_count(r, "orig_bytes", top(r, "orig_bytes"), &v->has_side_bytes[0],
+                   &v->side_bytes[0]) < 0 ||
+        read_count(r, "resp_bytes", top(r, "resp_bytes"), &v->has_side_bytes[1],
+                   &v->side_bytes[1]) < 0 ||
+        read_count(r, "orig_pkts", top(r, "orig_pkts"), &v->has_side_packets[0],
+                   &v->side_packets[0]) < 0 ||
+        read_count(r, "resp_pkts", top(r, "resp_pkts"), &v->has_side_packets[1],
+                   &v->side_packets[1]) < 0 ||
+        formats_text(r, "community_id", top(r, "community_id"), v->community_id) < 0)
+        return false;
+    /* Zeek's "ports" of ICMP are its type and code: no ports in ECS. */
+    if (v->proto == 1 || v->proto == 58)
+        v->has_port[0] = v->has_port[1] = false;
+    switch (formats_duration(r, "duration", top(r, "duration"), &v->duration_ns)) {
+    case -1:
+        return false;
+    case 1:
+        v->has_duration = true;
+        if (v->has_start) {
+            uint64_t usecs = v->start_usec + v->duration_ns / 1000u;
+            v->has_end = true;
+            v->end_sec = v->start_sec + (int64_t)(usecs / 1000000u);
+            v->end_usec = (uint32_t)(usecs % 1000000u);
+        }
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+/* An ECS field: a dotted key at the top ("source.ip"), else a member of
+ * the object scanned into r->sub. */
+static const ct_json_member *
+ecs_field(const record *r, int scanned, const char *dotted)
+{
+    const ct_json_member *m = top(r, dotted);
+
+    return m != NULL ? m : inner(r, scanned, strchr(dotted, '.') + 1);
+}
+
+static bool
+read_ecs_end(record *r, int side, ct_addr *addr)
+{
+    static const char *const names[2][5] = {
+        {"source", "source.ip", "source.port", "source.bytes", "source.packets"},
+        {"destination", "destination.ip", "destination.port", "destination.bytes",
+         "destination.packets"},
+    };
+    const char *const *n = names[side];
+    flow_view *v = &r->view;
+    int scanned = scan_object(r, n[0], top(r, n[0]));
+
+    return scanned >= 0 && record_read_address(r, n[1], ecs_field(r, scanned, n[1]), addr) &&
+           read_port(r, n[2], ecs_field(r, scanned, n[2]), v, side) >= 0 &&
+           read_count(r, n[3], ecs_field(r, scanned, n[3]), &v->has_side_bytes[side],
+                      &v->side_bytes[side]) >= 0 &&
+           read_count(r, n[4], ecs_field(r, scanned, n[4]), &v->has_side_packets[side],
+                      &v->side_packets[side]) >= 0;
+}
+
+/* ECS documents, nested or with dotted keys: source.* and destination.*
+ * (ip, port, bytes, packets), network.* (iana_number, else transport;
+ * bytes, packets, community_id), event.start (else @timestamp),
+ * event.end, event.duration (nanoseconds). */
+static bool
+read_ecs(record *r, ct_addr *src, ct_addr *dst)
+{
+    flow_view *v = &r->view;
+    int scanned;
+    const ct_json_member *proto;
+
+    if (!read_ecs_end(r, 0, src) || !read_ecs_end(r, 1, dst))
+        return false;
+    scanned = scan_object(r, "network", top(r, "network"));
+    if (scanned < 0)
+        return false;
+    proto = ecs_field(r, scanned, "network.iana_number");
+    if (absent(proto)) {
+        if (formats_proto(r, "network.transport", ecs_field(r, scanned, "network.transport"), v) <
+            0)
+            return false;
+    } else if (formats_proto(r, "network.iana_number", proto, v) < 0) {
+        return false;
+    }
+    if (read_count(r, "network.bytes", ecs_field(r, scanned, "network.bytes"), &v->has_bytes,
+                   &v->bytes) < 0 ||
+        read_count(r, "network.packets", ecs_field(r, scanned, "network.packets"), &v->has_packets,
+                   &v->packets) < 0 ||
+        formats_text(r, "network.community_id", ecs_field(r, scanned, "network.community_id"),
+                     v->community_id) < 0)
+        return false;
+    scanned = scan_object(r, "event", top(r, "event"));
+    if (scanned < 0 ||
+        !time_into(r, "event.start", ecs_field(r, scanned, "event.start"), &v->has_start,
+                   &v->start_sec, &v->start_usec) ||
+        !time_into(r, "event.end", ecs_field(r, scanned, "event.end"), &v->has_end, &v->end_sec,
+                   &v->end_usec) ||
+        read_count(r, "event.duration", ecs_field(r, scanned, "event.duration"), &v->has_duration,
+                   &v->duration_ns) < 0)
+        return false;
+    if (!v->has_start && !time_into(r, "@timestamp", top(r, "@timestamp"), &v->has_start,
+                                    &v->start_sec, &v->start_usec))
+        return false;
+    return true;
+}
+
+bool
+formats_read(record *r, ct_addr *src, ct_addr *dst)
+{
+    bool ok;
+
+    view_init(&r->view);
+    switch (r->format) {
+    case INPUT_EVE:
+        ok = read_eve(r, src, dst);
+        break;
+    case INPUT_ZEEK:
+        ok = read_zeek(r, src, dst);
+        break;
+    case INPUT_ECS:
+        ok = read_ecs(r, src, dst);
+        break;
+    default:
+        g_string_assign(r->why, "internal error: not a format of its own");
+        return false;
+    }
+    if (ok)
+        view_totals(&r->view);
+    return ok;
+}

@@ -13,9 +13,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ct_addr.h"
 #include "ct_json.h"
 
 typedef struct record record;
+
+/* The input formats: the seed's JSON Lines (src_ip, dst_ip), Suricata
+ * EVE flow and netflow events, Zeek's conn.log as JSON, ECS documents. */
+typedef enum {
+    INPUT_AUTO = 0,
+    INPUT_SEED,
+    INPUT_EVE,
+    INPUT_ZEEK,
+    INPUT_ECS,
+} input_format;
+
+/* "auto", "seed", "eve", "zeek", "ecs". */
+const char *formats_name(input_format format);
+/* The format of a name above; false when there is none. */
+bool formats_parse(const char *name, input_format *format);
 
 /* Room for a community_id, a transport name. */
 #define VIEW_TEXT_MAX 64
@@ -40,6 +56,17 @@ typedef struct {
 /* The seed's record (the columns of r) into r->view; false with r->why
  * set when a member is not of its kind. */
 bool formats_read_seed_view(record *r);
+
+/* The format of the record r holds, by its keys: dst_ip is the seed's,
+ * event_type EVE's, id.orig_h or id.resp_h Zeek's, src_ip the seed's,
+ * @timestamp, ecs, source, destination, source.ip or destination.ip
+ * ECS's; else the seed's (whose addresses it lacks). */
+input_format formats_detect(const record *r);
+
+/* The addresses and r->view of a record of r->format (not the seed's);
+ * false with r->why set when its addresses are missing or bad, or a
+ * member is not of its kind. */
+bool formats_read(record *r, ct_addr *src, ct_addr *dst);
 
 /* Readers of one member for the views, each 1 when read, 0 when absent
  * or null, -1 (r->why says why, naming name) when of another kind. */

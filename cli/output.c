@@ -11,6 +11,7 @@
 
 #include "ct_cells.h"
 #include "ct_ecs.h"
+#include "ct_flow.h"
 #include "input.h"
 #include "messages.h"
 
@@ -56,6 +57,42 @@ write_host(ct_out *out, ct_ptr *ptr, ct_out_side side, const host_entry *h)
         ct_out_rendered(out, h->cells[side], h->len[side]);
 }
 
+/* The seed's first 8 columns of a record of another format, from its
+ * view: the time in ISO 8601 UTC, the protocol as the flow export names
+ * it. */
+static void
+write_view_cells(ct_out *out, const flow_view *v, const ct_addr *src, const ct_addr *dst)
+{
+    char proto[CT_FLOW_PROTO_LABEL_SIZE];
+    char ip[CT_ADDR_STRLEN];
+    const ct_addr *addr[2] = {src, dst};
+
+    if (v->has_start)
+        ct_out_timestamp(out, "ts", v->start_sec, v->start_usec);
+    else
+        ct_out_null(out, "ts");
+    if (v->proto >= 0)
+        ct_out_string(out, "proto", ct_flow_proto_label((uint8_t)v->proto, proto));
+    else
+        ct_out_string(out, "proto", v->transport[0] != '\0' ? v->transport : NULL);
+    for (int s = 0; s < 2; s++) {
+        ct_addr_format(addr[s], ip);
+        ct_out_string(out, s == 0 ? "src_ip" : "dst_ip", ip);
+        if (v->has_port[s])
+            ct_out_uint(out, s == 0 ? "src_port" : "dst_port", v->port[s]);
+        else
+            ct_out_null(out, s == 0 ? "src_port" : "dst_port");
+    }
+    if (v->has_bytes)
+        ct_out_uint(out, "bytes", v->bytes);
+    else
+        ct_out_null(out, "bytes");
+    if (v->has_packets)
+        ct_out_uint(out, "pkts", v->packets);
+    else
+        ct_out_null(out, "pkts");
+}
+
 void
 output_record(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const ct_addr *src,
               const ct_addr *dst)
@@ -65,7 +102,9 @@ output_record(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, cons
     host_entry *dst_candidate = hosts_candidate(hosts, dst_hash);
 
     ct_out_begin(out);
-    if (ct_out_get_format(out) == CT_OUT_CSV) {
+    if (ct_out_get_format(out) == CT_OUT_CSV && r->format != INPUT_SEED) {
+        write_view_cells(out, &r->view, src, dst);
+    } else if (ct_out_get_format(out) == CT_OUT_CSV) {
         /* A CSV cell from a member, by the rule of ct_cells.h. */
         for (int col = 0; col < INPUT_COLUMNS; col++)
             ct_cells_member(out, ct_out_seed_columns[col], record_column(r, col), r->scratch);

@@ -20,6 +20,7 @@ record_init(record *r, size_t max_len, unsigned max_depth)
 {
     memset(r, 0, sizeof *r);
     r->json = ct_json_new(max_len, max_depth);
+    r->sub = ct_json_new(max_len, max_depth);
     r->scratch = g_malloc(max_len + 1);
     r->why = g_string_new(NULL);
 }
@@ -28,6 +29,7 @@ void
 record_clear(record *r)
 {
     ct_json_free(r->json);
+    ct_json_free(r->sub);
     g_free(r->scratch);
     g_string_free(r->why, TRUE);
     memset(r, 0, sizeof *r);
@@ -155,11 +157,9 @@ parse_ipv4(const char *s, size_t len, ct_addr *addr)
     return true;
 }
 
-static bool
-read_address(record *r, int col, ct_addr *addr)
+bool
+record_read_address(record *r, const char *name, const ct_json_member *m, ct_addr *addr)
 {
-    const char *name = ct_out_seed_columns[col];
-    const ct_json_member *m = record_column(r, col);
     char shown[SHOW_MAX * 4 + 4];
     char text[CT_ADDR_STRLEN + 1];
     const char *s;
@@ -198,6 +198,12 @@ read_address(record *r, int col, ct_addr *addr)
     return false;
 }
 
+static bool
+read_address(record *r, int col, ct_addr *addr)
+{
+    return record_read_address(r, ct_out_seed_columns[col], record_column(r, col), addr);
+}
+
 bool
 record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst)
 {
@@ -225,6 +231,9 @@ record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst
             }
         }
     }
+    r->format = r->forced != INPUT_AUTO ? r->forced : formats_detect(r);
+    if (r->format != INPUT_SEED)
+        return formats_read(r, src, dst);
     if (!read_address(r, COL_SRC_IP, src) || !read_address(r, COL_DST_IP, dst))
         return false;
     return !r->want_view || formats_read_seed_view(r);
@@ -233,10 +242,7 @@ record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst
 bool
 record_scan(record *r, const char *line, size_t len)
 {
-    if (ct_json_scan(r->json, line, len) != CT_OK) {
-        g_string_assign(r->why, ct_json_reason(r->json));
-        return false;
-    }
-    index_members(r);
-    return !r->want_view || formats_read_seed_view(r);
+    ct_addr src, dst;
+
+    return record_check(r, line, len, &src, &dst);
 }

@@ -43,13 +43,16 @@ enum {
 
 struct record {
     ct_json *json;
-    char *scratch;                 /* decoded strings: max_len + 1 bytes */
+    ct_json *sub;  /* for objects inside the record (EVE's flow, ECS's source, ...) */
+    char *scratch; /* decoded strings: max_len + 1 bytes */
     const ct_json_member *members; /* of the last scan */
     size_t n_members;
     int col[RECORD_COLUMNS]; /* index into members, or -1 */
     GString *why;            /* why the last line was refused */
     bool want_view;          /* read view too (ECS output) */
-    flow_view view;          /* of the last line checked, with want_view */
+    input_format forced;     /* INPUT_AUTO: each line's by its keys */
+    input_format format;     /* of the last line checked */
+    flow_view view;          /* of the last line checked: with want_view, or not the seed's */
 };
 
 /* For lines of at most max_len bytes, max_depth levels deep. */
@@ -62,9 +65,12 @@ void record_clear(record *r);
  * members. */
 bool record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst);
 
-/* Scan and index a line that passed record_check() before (false, with
- * the scanner's reason in r->why, only if it changed since). */
+/* Check again a line that passed record_check() before (false, with the
+ * reason in r->why, only if it changed since). */
 bool record_scan(record *r, const char *line, size_t len);
+
+/* Read m (NULL: absent) as an IP address string named name in messages. */
+bool record_read_address(record *r, const char *name, const ct_json_member *m, ct_addr *addr);
 
 /* The member that fills an input column; NULL when the record has none. */
 const ct_json_member *record_column(const record *r, int col);

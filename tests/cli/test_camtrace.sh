@@ -588,4 +588,104 @@ for index in Flows _x "a b" "" "a,b"; do
     [ ! -s bulk-bad.out ] || fail "bulk-bad '$index' wrote documents"
 done
 
+# ---- input formats: Suricata EVE, Zeek conn.log, ECS, mixed --------------------
+# Each file of tests/cli/data (see its README.md) in every output; lines
+# of a known format without their addresses, or with a member not of its
+# kind, are counted and reported.
+for f in eve zeek ecs mixed; do
+    run "$f-ecs" 1 -- --enrich --no-ptr --ecs --in "$data/$f.jsonl"
+    same "$f-ecs" "$f-ecs.out" "$f.ecs"
+    check_ecs "$f-ecs.out"
+    grep -v ' read, ' "$f-ecs.err" | sed "s|$data/||" >"$f-ecs.reasons"
+    same "$f-ecs reasons" "$f-ecs.reasons" "$f.reasons"
+    run "$f-csv" 1 -- --enrich --no-ptr --csv --in "$data/$f.jsonl"
+    same "$f-csv" "$f-csv.out" "$f.csv"
+    check_csv "$f-csv.out"
+    run "$f-jsonl" 1 -- --enrich --no-ptr --in "$data/$f.jsonl"
+    same "$f-jsonl" "$f-jsonl.out" "$f.jsonl"
+    check_jsonl "$f-jsonl.out"
+    # The same lines rejected whatever the output.
+    expect_eq "$f reasons in every output" "$(grep -v ' read, ' "$f-csv.err" | sed "s|$data/||")" \
+        "$(cat "$f-ecs.reasons")"
+    expect_eq "$f reasons in every output" "$(grep -v ' read, ' "$f-jsonl.err" | sed "s|$data/||")" \
+        "$(cat "$f-ecs.reasons")"
+done
+summary eve-ecs 8 4 4
+summary zeek-ecs 7 4 3
+summary ecs-ecs 6 3 3
+summary mixed-ecs 8 4 4
+# What each format's fields become.
+python3 - eve-ecs.out zeek-ecs.out ecs-ecs.out eve-csv.out <<'PY' || fail "input formats: values"
+import csv, json, sys
+eve, zeek, ecs = ([json.loads(l) for l in open(p)] for p in sys.argv[1:4])
+rows = list(csv.DictReader(open(sys.argv[4], newline="")))
+# EVE flow: toserver is the source's, the flow's start is @timestamp (UTC).
+d = eve[0]
+assert d["@timestamp"] == "2019-05-28T21:32:29.025256Z", d
+assert d["event"]["end"] == "2019-05-28T21:35:28.071281Z" and d["event"]["duration"] == 179046025000
+assert d["source"]["bytes"] == 4884 and d["source"]["packets"] == 23, d["source"]
+assert d["destination"]["bytes"] == 7392 and d["destination"]["packets"] == 21
+assert d["network"]["bytes"] == 12276 and d["network"]["packets"] == 44
+assert d["network"]["transport"] == "tcp" and d["network"]["community_id"].startswith("1:")
+assert d["destination"]["as"]["number"] == 16509, d["destination"]
+# netflow: one way; ICMPv6 without ports; a timestamp without a zone is UTC.
+assert eve[1]["network"]["bytes"] == 74 and eve[1]["source"]["packets"] == 1
+assert "packets" not in eve[1]["destination"]
+assert eve[2]["network"]["transport"] == "ipv6-icmp" and "port" not in eve[2]["source"]
+assert eve[3]["@timestamp"] == "2009-11-24T21:27:09.534255Z" and "bytes" not in eve[3]["network"]
+# Zeek: orig is the source, duration in nanoseconds, the end from it.
+d = zeek[0]
+assert d["@timestamp"] == "2020-06-05T14:39:59.305988Z", d
+assert d["event"]["duration"] == 66851854 and d["event"]["end"] == "2020-06-05T14:39:59.372839Z"
+assert d["source"] == {"ip": "192.168.4.76", "port": 36844, "bytes": 62, "packets": 2}, d["source"]
+assert zeek[1]["network"]["community_id"] == "1:LQU9qZlK+B5F3KDmev6m5PMibrg="
+assert zeek[2]["@timestamp"] == "2020-02-26T03:40:03.724911Z" and zeek[2]["network"]["type"] == "ipv6"
+assert zeek[3]["network"]["transport"] == "icmp" and "port" not in zeek[3]["source"]
+# ECS: nested and dotted keys read alike.
+assert ecs[0]["source"]["bytes"] == 27780 and ecs[0]["event"]["duration"] == 7436730000
+assert ecs[1]["source"]["port"] == 53000 and ecs[1]["network"]["bytes"] == 120
+assert ecs[1]["event"]["duration"] == 20000000 and ecs[1]["destination"]["as"]["number"] == 15169
+assert ecs[2]["network"]["transport"] == "udp" and ecs[2]["destination"]["bytes"] == 0
+# CSV: the seed's columns from the format's fields.
+assert [rows[0][k] for k in ("ts", "proto", "src_ip", "src_port", "dst_ip", "dst_port", "bytes", "pkts")] == \
+    ["2019-05-28T21:32:29.025256Z", "tcp", "192.168.1.20", "51000", "52.94.236.248", "443", "12276", "44"], rows[0]
+assert rows[0]["dst_asn"] == "16509" and rows[2]["proto"] == "icmpv6" and rows[2]["src_port"] == ""
+PY
+# Mixed: every line as it is alone.
+: >mixed-alone.ecs
+while IFS= read -r line; do
+    printf '%s\n' "$line" | ct -- --enrich --no-ptr --ecs >>mixed-alone.ecs 2>/dev/null || true
+done <"$data/mixed.jsonl"
+cmp -s mixed-alone.ecs mixed-ecs.out || fail "mixed: a line is read otherwise next to others"
+
+# A forced format reads every line as that format.
+run forced-eve 1 -- --no-enrich --ecs --input-format eve --in "$data/zeek.jsonl"
+summary forced-eve 7 0 7
+expect_eq "forced-eve reason" "$(head -n 1 forced-eve.err | sed "s|$data/||")" \
+    "camtrace: zeek.jsonl:1: no event_type"
+run forced-zeek 1 -- --no-enrich --ecs --input-format zeek --in "$data/eve.jsonl"
+expect_eq "forced-zeek reason" "$(head -n 1 forced-zeek.err | sed "s|$data/||")" \
+    "camtrace: eve.jsonl:1: no id.orig_h"
+run forced-seed 1 -- --no-enrich --input-format seed --in "$data/ecs.jsonl"
+expect_eq "forced-seed reason" "$(head -n 1 forced-seed.err | sed "s|$data/||")" \
+    "camtrace: ecs.jsonl:1: no src_ip"
+run forced-ecs 1 -- --no-enrich --ecs --input-format ecs --in "$data/ecs.jsonl"
+summary forced-ecs 6 3 3
+run forced-auto 1 -- --no-enrich --ecs --input-format auto --in "$data/mixed.jsonl"
+cmp -s forced-auto.out <(ct -- --no-enrich --ecs --in "$data/mixed.jsonl" 2>/dev/null) ||
+    fail "--input-format auto is not the default"
+run forced-bad 2 -- --input-format netflow --in "$data/eve.jsonl"
+grep -q "^camtrace: --input-format: 'netflow' is not auto, seed, eve, zeek or ecs$" forced-bad.err ||
+    fail "forced-bad: $(cat forced-bad.err)"
+# Reverse DNS batches read each line again: the formats too.
+dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+run mixed-ptr 1 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --ecs --in "$data/mixed.jsonl"
+dnsd_stop
+summary mixed-ptr 8 4 4
+check_ecs mixed-ptr.out
+grep -q '"ip":"1.1.1.1",.*"domain":"one.one.one.one"' mixed-ptr.out || fail "mixed-ptr: no PTR name"
+# The seed's example is still the seed's, byte for byte, in every output.
+run seed-auto 0 -- --enrich --no-ptr --csv --input-format auto --in flows.jsonl
+same seed-auto seed-auto.out flows.csv
+
 echo "PASS: camtrace"
