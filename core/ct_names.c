@@ -222,6 +222,26 @@ ct_names_at(const ct_names *names, const ct_addr *addr, uint32_t frame, ct_name 
     return true;
 }
 
+bool
+ct_names_flow_name(ct_names *names, const ct_addr *addr, const ct_name *own, uint32_t first_frame,
+                   uint32_t last_frame, const char *ptr_name, ct_name *out)
+{
+    if (own != NULL && own->source != CT_NAME_NONE) {
+        *out = *own;
+        return true;
+    }
+    if (ct_names_at(names, addr, first_frame, out) || ct_names_at(names, addr, last_frame, out))
+        return true;
+    if (ptr_name != NULL) {
+        *out = ct_names_intern(names, ptr_name);
+        out->source = CT_NAME_PTR;
+        return true;
+    }
+    memset(out, 0, sizeof *out);
+    out->source = CT_NAME_NONE;
+    return false;
+}
+
 unsigned
 ct_names_size(const ct_names *names)
 {

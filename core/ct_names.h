@@ -77,6 +77,16 @@ void ct_names_learn(ct_names *names, const ct_addr *addr, uint32_t frame, ct_nam
  * false when none. */
 bool ct_names_at(const ct_names *names, const ct_addr *addr, uint32_t frame, ct_name *out);
 
+/* The name of one end of a flow, the rule every export follows: the name
+ * its own packets gave it (own: the server name or Host that opened the
+ * flow; NULL or CT_NAME_NONE when none), else the name the capture gave
+ * the address as of the flow's first packet, else as of its last, else
+ * its PTR name (ptr_name, NULL when none; interned, source CT_NAME_PTR).
+ * False, with source CT_NAME_NONE, when it has none. */
+bool ct_names_flow_name(ct_names *names, const ct_addr *addr, const ct_name *own,
+                        uint32_t first_frame, uint32_t last_frame, const char *ptr_name,
+                        ct_name *out);
+
 /* Addresses with a name. */
 unsigned ct_names_size(const ct_names *names);
 

@@ -53,7 +53,7 @@ parse_prefix(const char *entry, prefix *p, const char **why)
     whole = p->bits / 8;
     rest = p->bits % 8;
     for (guint i = whole; i < max / 8; i++) {
-        guint8 host_bits = i == whole && rest != 0 ? (guint8)(0xff >> rest) : 0xff;
+        guint8 host_bits = (guint8)(i == whole && rest != 0 ? 0xff >> rest : 0xff);
         if (p->base.bytes[i] & host_bits) {
             *why = "bits are set after the prefix length";
             return false;

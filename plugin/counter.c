@@ -346,26 +346,16 @@ camtrace_flow_counter_mac(const camtrace_flow_counter *c, const ct_addr *addr, g
     return found != NULL;
 }
 
-/* The flow naming rule of counter.h for one end. */
-static gboolean
+/* The flow naming rule (ct_names_flow_name()) for one end. */
+static void
 flow_name(const ct_addr *addr, const ct_name *own, guint32 first_frame, guint32 last_frame,
           ct_name *out)
 {
-    ct_names *names = camtrace_names();
     char ptr_name[CT_DNS_NAME_MAX + 1];
+    gboolean has_ptr = camtrace_ptr_name(addr, ptr_name);
 
-    if (own != NULL && own->source != CT_NAME_NONE) {
-        *out = *own;
-        return TRUE;
-    }
-    if (ct_names_at(names, addr, first_frame, out) || ct_names_at(names, addr, last_frame, out))
-        return TRUE;
-    if (camtrace_ptr_name(addr, ptr_name)) {
-        *out = camtrace_ptr_as_name(ptr_name);
-        return TRUE;
-    }
-    out->source = CT_NAME_NONE;
-    return FALSE;
+    ct_names_flow_name(camtrace_names(), addr, own, first_frame, last_frame,
+                       has_ptr ? ptr_name : NULL, out);
 }
 
 void

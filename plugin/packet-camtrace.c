@@ -136,7 +136,7 @@ void
 camtrace_dissector_register(void)
 {
     static const enum_val_t enabled_vals[] = {
-        {"auto", "From ENRICH_IPS (on when unset)", CAMTRACE_ENABLED_AUTO},
+        {"auto", "Automatic (on, unless turned off in the environment)", CAMTRACE_ENABLED_AUTO},
         {"TRUE", "On", CAMTRACE_ENABLED_ON},
         {"FALSE", "Off", CAMTRACE_ENABLED_OFF},
         {NULL, NULL, 0},
@@ -155,6 +155,9 @@ camtrace_dissector_register(void)
         "Add CamTrace fields to IP packets. \"auto\" follows the ENRICH_IPS environment "
         "variable or .env entry and is on when that is unset.",
         &p->enabled, enabled_vals, FALSE);
+    prefs_register_static_text_preference(module, "files_in_use", camtrace_files_text(),
+                                          "The database files CamTrace reads, and the folders "
+                                          "it looks in when no file is set below");
     prefs_register_filename_preference(
         module, "asn_db", "ASN database",
         "MaxMind DB file with autonomous system data (GeoLite2-ASN). Empty: MAXMIND_ASN_DB "

@@ -21,7 +21,6 @@
 
 #include <epan/packet.h>
 
-#include <stdio.h>
 #include <string.h>
 
 #include "ct_config.h"
@@ -94,77 +93,6 @@ camtrace_prefs_storage(void)
     return &st.prefs;
 }
 
-void
-camtrace_warn(const char *format, ...)
-{
-    va_list args;
-    char *message;
-
-    va_start(args, format);
-    message = g_strdup_vprintf(format, args);
-    va_end(args);
-    fprintf(stderr, "camtrace: %s\n", message);
-    g_free(message);
-}
-
-/* ---- problems ---------------------------------------------------------- */
-
-G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_ASN_DB == (int)CT_GEO_DB_ASN);
-G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_CITY_DB == (int)CT_GEO_DB_CITY);
-
-static struct {
-    char *message; /* NULL: no problem of this kind */
-    guint32 frame; /* the frame that shows it; 0: not shown yet */
-} problems[CAMTRACE_PROBLEMS];
-
-static void
-problem_set(camtrace_problem kind, const char *message)
-{
-    if (g_strcmp0(problems[kind].message, message) == 0)
-        return;
-    g_free(problems[kind].message);
-    problems[kind].message = g_strdup(message);
-    problems[kind].frame = 0;
-}
-
-static void
-problem_clear(camtrace_problem kind)
-{
-    g_clear_pointer(&problems[kind].message, g_free);
-}
-
-/* camtrace_warn(), and the problem shown in the capture. */
-G_GNUC_PRINTF(2, 3)
-static void
-report(camtrace_problem kind, const char *format, ...)
-{
-    va_list args;
-    char *message;
-
-    va_start(args, format);
-    message = g_strdup_vprintf(format, args);
-    va_end(args);
-    camtrace_warn("%s", message);
-    problem_set(kind, message);
-    g_free(message);
-}
-
-guint
-camtrace_problems_of_frame(guint32 frame, const char *out[CAMTRACE_PROBLEMS])
-{
-    guint n = 0;
-
-    for (int i = 0; i < CAMTRACE_PROBLEMS; i++) {
-        if (problems[i].message == NULL)
-            continue;
-        if (problems[i].frame == 0)
-            problems[i].frame = frame;
-        if (problems[i].frame == frame)
-            out[n++] = problems[i].message;
-    }
-    return n;
-}
-
 gboolean
 camtrace_ct_addr(const address *in, ct_addr *out)
 {
@@ -187,9 +115,10 @@ resolve_home_country(void)
         pref && *pref ? g_strdup(pref) : ct_config_get("CAMTRACE_HOME_COUNTRY", NULL, NULL);
     GError *error = NULL;
 
-    problem_clear(CAMTRACE_PROBLEM_HOME_COUNTRY);
+    camtrace_problem_clear(CAMTRACE_PROBLEM_HOME_COUNTRY);
     if (!ct_home_parse(value, st.home_country, &error)) {
-        report(CAMTRACE_PROBLEM_HOME_COUNTRY, "%s; camtrace.foreign stays empty", error->message);
+        camtrace_report(CAMTRACE_PROBLEM_HOME_COUNTRY, "%s; camtrace.foreign stays empty",
+                        error->message);
         g_error_free(error);
     }
     g_free(value);
@@ -205,15 +134,16 @@ resolve_local_networks(void)
     GError *error = NULL;
 
     g_clear_pointer(&st.local_networks, ct_netlist_free);
-    problem_clear(CAMTRACE_PROBLEM_LOCAL_NETWORKS);
+    camtrace_problem_clear(CAMTRACE_PROBLEM_LOCAL_NETWORKS);
     st.local_networks = ct_netlist_parse(value, &error);
     if (st.local_networks == NULL) {
-        report(CAMTRACE_PROBLEM_LOCAL_NETWORKS,
-               "local networks %s: %s; only private, link-local and unique-local addresses "
-               "count as local devices",
-               pref != NULL && *pref != '\0' ? "(preference camtrace.local_networks)"
-                                             : "(CAMTRACE_LOCAL_NETWORKS)",
-               error->message);
+        camtrace_report(
+            CAMTRACE_PROBLEM_LOCAL_NETWORKS,
+            "local networks %s: %s; only private, link-local and unique-local addresses "
+            "count as local devices",
+            pref != NULL && *pref != '\0' ? "(preference camtrace.local_networks)"
+                                          : "(CAMTRACE_LOCAL_NETWORKS)",
+            error->message);
         g_error_free(error);
     }
     g_free(value);
@@ -229,7 +159,7 @@ settle(void)
     st.settings_dirty = FALSE;
     resolve_home_country();
     resolve_local_networks();
-    problem_clear(CAMTRACE_PROBLEM_ENABLED);
+    camtrace_problem_clear(CAMTRACE_PROBLEM_ENABLED);
     st.enabled = st.prefs.enabled != CAMTRACE_ENABLED_OFF;
     if (st.prefs.enabled != CAMTRACE_ENABLED_AUTO)
         return;
@@ -239,9 +169,10 @@ settle(void)
         if (ct_config_parse_bool(value, &on))
             st.enabled = on;
         else
-            report(CAMTRACE_PROBLEM_ENABLED,
-                   "ENRICH_IPS=\"%s\": not a boolean (use 1/0, true/false); enrichment stays on",
-                   value);
+            camtrace_report(
+                CAMTRACE_PROBLEM_ENABLED,
+                "ENRICH_IPS=\"%s\": not a boolean (use 1/0, true/false); enrichment stays on",
+                value);
     }
     g_free(value);
 }
@@ -298,18 +229,48 @@ camtrace_out_foreign(ct_out *out, const char *key, ct_foreign foreign)
 
 /* ---- databases --------------------------------------------------------- */
 
+G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_ASN_DB == (int)CT_GEO_DB_ASN);
+G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_CITY_DB == (int)CT_GEO_DB_CITY);
+
 static void
 warn_once(ct_geo_db kind, const char *message)
 {
     /* Re-resolving (new capture, preference apply) must not repeat a
      * warning the user has already seen for the same file and reason;
      * the capture shows it all the same. */
-    problem_set((camtrace_problem)kind, message);
+    camtrace_problem_set((camtrace_problem)kind, message);
     if (g_strcmp0(st.last_warning[kind], message) == 0)
         return;
     g_free(st.last_warning[kind]);
     st.last_warning[kind] = g_strdup(message);
     camtrace_warn("%s", message);
+}
+
+/* For the preferences dialog: the files in use, where each came from, and
+ * the data folders searched.  A fixed buffer, because the dialog reads
+ * the static text it was registered with whenever it opens. */
+static char files_text[2048] = "Databases in use: none yet (they are opened with the first "
+                               "capture).";
+static char *file_in_use[2];
+
+static void
+update_files_text(void)
+{
+    char **dirs = ct_config_data_dirs(CAMTRACE_DATADIR);
+    char *searched = g_strjoinv(", ", dirs);
+
+    g_snprintf(files_text, sizeof files_text,
+               "Databases in use: ASN %s; City %s. Data folders searched: %s.",
+               file_in_use[0] ? file_in_use[0] : "none", file_in_use[1] ? file_in_use[1] : "none",
+               searched);
+    g_free(searched);
+    g_strfreev(dirs);
+}
+
+const char *
+camtrace_files_text(void)
+{
+    return files_text;
 }
 
 static void
@@ -322,10 +283,14 @@ open_database(ct_geo_db kind, const char *pref_value)
     GError *error = NULL;
     char *path = NULL, *stale;
 
+    g_clear_pointer(&file_in_use[kind], g_free);
     if (ct_config_open_db(geo, kind, pref_value, how_to_set[kind], CAMTRACE_DATADIR, &path, &source,
                           &error)) {
+        file_in_use[kind] =
+            g_strdup_printf("%s (from the %s)", path,
+                            source == CT_SOURCE_SEARCH ? "data folder" : ct_source_name(source));
         g_clear_pointer(&st.last_warning[kind], g_free);
-        problem_clear((camtrace_problem)kind);
+        camtrace_problem_clear((camtrace_problem)kind);
         if ((stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC)) != NULL) {
             warn_once(kind, stale);
             g_free(stale);
@@ -334,6 +299,7 @@ open_database(ct_geo_db kind, const char *pref_value)
         warn_once(kind, error->message);
         g_error_free(error);
     }
+    update_files_text();
     g_free(path);
 }
 
@@ -360,7 +326,7 @@ check_replaced(void)
         if (ct_geo_reload(geo, kind, &error)) {
             reloaded = TRUE;
             g_clear_pointer(&st.last_warning[kind], g_free);
-            problem_clear((camtrace_problem)kind);
+            camtrace_problem_clear((camtrace_problem)kind);
             stale = ct_config_db_stale(geo, kind, g_get_real_time() / G_USEC_PER_SEC);
             if (stale != NULL)
                 warn_once(kind, stale);
@@ -465,9 +431,9 @@ check_errors(void)
     if (stats.errors == 0)
         return;
     st.errors_warned = TRUE;
-    report(CAMTRACE_PROBLEM_RESOLVER,
-           "reverse DNS: %s failed: %s; PTR names may come late or not at all", stats.error_call,
-           g_strerror(stats.last_errno));
+    camtrace_report(CAMTRACE_PROBLEM_RESOLVER,
+                    "reverse DNS: %s failed: %s; PTR names may come late or not at all",
+                    stats.error_call, g_strerror(stats.last_errno));
 }
 
 static gboolean
@@ -504,7 +470,7 @@ resolver(void)
     st.resolver = NULL;
     st.found_cursor = 0;
     st.errors_warned = FALSE;
-    problem_clear(CAMTRACE_PROBLEM_RESOLVER);
+    camtrace_problem_clear(CAMTRACE_PROBLEM_RESOLVER);
     g_clear_pointer(&st.resolver_servers, g_free);
 
     if (st.prefs.dns_servers && *st.prefs.dns_servers) {
@@ -526,7 +492,7 @@ resolver(void)
     if (st.resolver == NULL) {
         char *msg = g_strdup_printf("reverse DNS off: %s", error->message);
         say_once(msg);
-        problem_set(CAMTRACE_PROBLEM_RESOLVER, msg);
+        camtrace_problem_set(CAMTRACE_PROBLEM_RESOLVER, msg);
         g_free(msg);
         g_error_free(error);
         return NULL;
@@ -578,10 +544,11 @@ check_dead(void)
     check_errors();
     if (!st.dead_warned && ct_ptr_resolver_dead(st.resolver)) {
         st.dead_warned = TRUE;
-        report(CAMTRACE_PROBLEM_RESOLVER,
-               "reverse DNS: %s did not answer %d questions in a row; PTR names stay empty for "
-               "the rest of this capture",
-               st.resolver_servers, CT_PTR_DEAD_AFTER);
+        camtrace_report(
+            CAMTRACE_PROBLEM_RESOLVER,
+            "reverse DNS: %s did not answer %d questions in a row; PTR names stay empty for "
+            "the rest of this capture",
+            st.resolver_servers, CT_PTR_DEAD_AFTER);
     }
 }
 
@@ -663,11 +630,7 @@ state_init(void)
         ct_ptr_clear(st.resolver);
     st.found_cursor = 0;
     st.dead_warned = FALSE;
-    /* A dead resolver gets another chance in a new capture; the other
-     * problems stay, to be shown again in it. */
-    problem_clear(CAMTRACE_PROBLEM_RESOLVER);
-    for (int i = 0; i < CAMTRACE_PROBLEMS; i++)
-        problems[i].frame = 0;
+    camtrace_problems_new_capture();
     forget_noted();
     ct_names_clear(st.names);
 }
@@ -700,8 +663,9 @@ state_shutdown(void)
     for (int i = 0; i < 2; i++)
         g_clear_pointer(&st.last_warning[i], g_free);
     g_clear_pointer(&st.databases_text, g_free);
-    for (int i = 0; i < CAMTRACE_PROBLEMS; i++)
-        problem_clear((camtrace_problem)i);
+    camtrace_problems_clear_all();
+    for (int i = 0; i < 2; i++)
+        g_clear_pointer(&file_in_use[i], g_free);
 }
 
 void

@@ -24,6 +24,7 @@
 #include "ct_netlist.h"
 #include "ct_out.h"
 #include "ct_ptr.h"
+#include "problems.h"
 #include "ws-compat.h"
 
 /* Values of the preference "enabled". */
@@ -52,30 +53,6 @@ void camtrace_state_register(void);
 /* The preferences changed: settle everything again on next use. */
 void camtrace_state_prefs_changed(void);
 
-/* What keeps CamTrace from enriching as asked, one entry per kind; the
- * two databases' have ct_geo_db's values. */
-typedef enum {
-    CAMTRACE_PROBLEM_ASN_DB,
-    CAMTRACE_PROBLEM_CITY_DB,
-    CAMTRACE_PROBLEM_HOME_COUNTRY,
-    CAMTRACE_PROBLEM_LOCAL_NETWORKS,
-    CAMTRACE_PROBLEM_ENABLED,
-    CAMTRACE_PROBLEM_RESOLVER,
-    CAMTRACE_PROBLEMS
-} camtrace_problem;
-
-/* The problems to show in this frame: a problem is shown in the first
- * frame dissected with a tree after it arose in the capture (once per
- * capture, not per packet), and again whenever that frame is dissected.
- * Fills out with their messages; returns how many. */
-guint camtrace_problems_of_frame(guint32 frame, const char *out[CAMTRACE_PROBLEMS]);
-
-/* Tell the user: one line "camtrace: MESSAGE" on standard error, the same
- * in tshark, in the GUI's console and through camtrace-capture.  MESSAGE
- * says what, then why: "ASN database from environment unusable: PATH:
- * REASON". */
-void camtrace_warn(const char *format, ...) G_GNUC_PRINTF(1, 2);
-
 /* An epan IPv4 or IPv6 address as a ct_addr; FALSE for other types. */
 gboolean camtrace_ct_addr(const address *in, ct_addr *out);
 
@@ -94,6 +71,10 @@ ct_enricher *camtrace_enricher(void);
  * built 2026-03-10, City GeoLite2-City built 2026-03-10", with "none"
  * for a kind that is not open.  Valid until the databases change. */
 const char *camtrace_databases_text(void);
+/* For the preferences dialog: "Databases in use: ASN PATH (from the data
+ * folder); City ... Data folders searched: ...".  The same buffer always,
+ * its text kept current. */
+const char *camtrace_files_text(void);
 
 /* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
 const char *camtrace_home_country(void);

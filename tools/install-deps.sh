@@ -23,7 +23,19 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then
     SUDO="sudo"
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
+# Nothing may ask a question: sudo drops DEBIAN_FRONTEND from the
+# environment, so it is passed on the command line.
+APT="$SUDO env DEBIAN_FRONTEND=noninteractive apt-get"
+
+# wireshark-common asks whether non-superusers may capture packets.  Answer
+# it here, deliberately: no (dumpcap stays root-only), the Debian default.
+# README.md says how to let your own account capture later (camtrace-capture
+# needs it for live captures).  Only on a first install: an answer given
+# before is kept.
+if [ "$(dpkg-query -W -f='${Status}' wireshark-common 2>/dev/null)" != "install ok installed" ]; then
+    echo 'wireshark-common wireshark-common/install-setuid boolean false' |
+        $SUDO debconf-set-selections
+fi
+$APT update
 # shellcheck disable=SC2086
-$SUDO apt-get install -y --no-install-recommends $PACKAGES
+$APT install -y --no-install-recommends $PACKAGES

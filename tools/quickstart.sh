@@ -13,7 +13,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build="$here/build"
 
 "$here/tools/install-deps.sh"
-"$here/tools/fetch-geolite2.sh"
+"$here/tools/fetch-geolite2.sh" || {
+    echo "quickstart: stopped: the GeoLite2 databases could not be fetched (see above);" \
+        "nothing was built or installed. Once they are in data/maxmind/, run ./tools/quickstart.sh again." >&2
+    exit 1
+}
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j "$(nproc)"
 cmake --install "$build"
@@ -26,7 +30,11 @@ echo "== Who the devices in data/sample.pcap talk to (packets: source -> destina
 tshark -r "$here/data/sample.pcap" -Y 'camtrace.dst.scope == "global"' -T fields \
     -e _ws.col.Source -e _ws.col.Destination -e camtrace.dst.asn -e camtrace.dst.as_org \
     -e camtrace.dst.country_iso -e camtrace.dst.city |
-    awk -F '\t' '{printf "%-24s -> %-26s AS%-6s %-18s %-2s %s\n", $1, $2, $3, $4, $5, $6}' |
+    awk -F '\t' '{
+        line = sprintf("%-24s -> %-26s %-8s %-18s %-2s %s", $1, $2, ($3 == "" ? "" : "AS" $3), $4, $5, $6)
+        sub(/ +$/, "", line)
+        print line
+    }' |
     sort | uniq -c | sort -rn
 echo
 echo "== Each device's destinations (tshark -q -z camtrace,devices; the sample's home is Germany)"
@@ -51,5 +59,5 @@ with open(sys.argv[1], newline="") as f:
             dst = (f"[{dst}]" if ":" in dst else dst) + ":" + r["dst_port"]
         name = f'{r["dst_name"]} ({r["dst_name_source"]})' if r["dst_name"] else ""
         print(f'{r["proto"]:6} {r["src_ip"]:>17} -> {dst:32} {r["pkts"]:>3} pkts  '
-              f'{r["dst_as_org"]:18} {r["dst_country_iso"]:2} {name}')
+              f'{r["dst_as_org"]:18} {r["dst_country_iso"]:2} {name}'.rstrip())
 PY

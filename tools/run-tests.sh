@@ -5,6 +5,13 @@
 # see tests/golden/sandbox.sh).  On a machine without the build and test dependencies
 # it installs them first (tools/install-deps.sh).  The builds go to
 # build-test/ and build-test-asan/, never disturbing a developer's build/.
+#
+# Both builds always run, even when the first fails.  At the end one line
+# per build says how its tests went, for example
+#     normal build: 56/56 tests passed
+#     sanitizer build: 55/56 tests passed; failed: golden.ptr_dead
+# and the exit status is 0 only when both builds passed every test.
+# Each build's ctest output is also kept in BUILD/run-tests.log.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${CAMTRACE_TEST_BUILD:-$here/build-test}
@@ -18,11 +25,74 @@ deps_present() {
 }
 deps_present || "$here/tools/install-deps.sh"
 
-cmake -S "$here" -B "$build" -DCAMTRACE_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" --output-on-failure -j 2
+summaries=""
+status=0
 
-cmake -S "$here" -B "$build-asan" -DCAMTRACE_WERROR=ON -DCAMTRACE_SANITIZE=ON \
-    -DCMAKE_BUILD_TYPE=Debug
-cmake --build "$build-asan" -j "$(nproc)"
-ctest --test-dir "$build-asan" --output-on-failure -j 2
+# summary_of LOG: "P/T tests passed[; failed: A B]" from ctest's output in
+# LOG, or nothing when ctest printed no result line.
+summary_of() {
+    awk '
+        /^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+/ {
+            failed = $4; total = $NF; seen = 1
+        }
+        /^The following tests FAILED:/ { list = 1; next }
+        list && /^[[:space:]]+[0-9]+ - / {
+            sub(/^[[:space:]]+[0-9]+ - /, "")
+            sub(/ \([^()]*\)$/, "")
+            names = names " " $0
+            next
+        }
+        { list = 0 }
+        END {
+            if (!seen) exit
+            printf "%d/%d tests passed", total - failed, total
+            if (names != "") printf ";%s", " failed:" names
+            printf "\n"
+        }' "$1"
+}
+
+# run_build NAME DIR CMAKE_OPTIONS...: configure, build and test one build;
+# appends its summary line to $summaries and sets status=1 on failure.
+run_build() {
+    name=$1 dir=$2
+    shift 2
+    echo "== $name build in $dir"
+    line=""
+    if ! cmake -S "$here" -B "$dir" -DCAMTRACE_WERROR=ON "$@"; then
+        line="configure failed (cmake -S . -B $dir), no tests run"
+    elif ! cmake --build "$dir" -j "$(nproc)"; then
+        line="build failed (cmake --build $dir), no tests run"
+    else
+        log="$dir/run-tests.log"
+        rc=0
+        rm -f "$log.rc"
+        # tee shows the output as it comes; the status goes through a file,
+        # as sh has no pipefail.
+        { ctest --test-dir "$dir" --output-on-failure -j 2 || echo $? >"$log.rc"; } 2>&1 |
+            tee "$log"
+        [ ! -f "$log.rc" ] || { rc=$(cat "$log.rc"); rm -f "$log.rc"; }
+        line=$(summary_of "$log")
+        if [ -z "$line" ]; then
+            line="ctest printed no result (exit status $rc); see $log"
+            rc=1
+        elif [ "$rc" != 0 ] && ! echo "$line" | grep -q 'failed:'; then
+            line="$line, but ctest exited with status $rc; see $log"
+        fi
+        if [ "$rc" = 0 ]; then
+            summaries="$summaries$name build: $line
+"
+            return 0
+        fi
+    fi
+    summaries="$summaries$name build: $line
+"
+    status=1
+}
+
+run_build normal "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_build sanitizer "$build-asan" -DCAMTRACE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+
+echo
+echo "== Summary"
+printf '%s' "$summaries"
+exit $status

@@ -69,7 +69,8 @@ import sys
 
 name, help_path, man_path = sys.argv[1:]
 help_text = open(help_path, encoding="utf-8").read()
-man_text = open(man_path, encoding="utf-8").read()
+# groff 1.23 (sid) without col(1) leaves tabs between a short tag and its text.
+man_text = open(man_path, encoding="utf-8").read().expandtabs()
 problems = []
 
 # --help: "  --in FILE         read FILE; ...", "  -h, --help        ...",

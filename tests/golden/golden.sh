@@ -344,6 +344,26 @@ case_lifecycle() {
         "US,Mountain View US, "
 }
 
+# The preferences dialog in the user's words: no environment variable in a
+# preference's title, and a text that names the files in use, where each
+# came from, and the data folders (read as the dialog reads it, after a
+# capture was opened).
+case_prefs_words() {
+    local out="$CT_SANDBOX/host.out" prefs=(enabled files_in_use asn_db city_db ptr ptr_private
+        dns_servers ptr_timeout_ms ptr_concurrency names home_country local_networks) args=() p
+    cp "$CT_DB/city.mmdb" "$CT_SANDBOX/system/GeoLite2-City.mmdb"
+    chmod a+r "$CT_SANDBOX/system/GeoLite2-City.mmdb"
+    for p in "${prefs[@]}"; do args+=(-t "camtrace.$p"); done
+    ct_epanhost -o "camtrace.asn_db:$CT_DB/asn.mmdb" "${args[@]}" "$SAMPLE"
+    expect_eq "titles" "$(grep -c '^camtrace\.' "$out")" "${#prefs[@]}"
+    if grep '^camtrace\.' "$out" | grep -v '^camtrace\.files_in_use:' |
+        grep -E 'MAXMIND_|ENRICH_IPS|DNS_RESOLVER|CAMTRACE_'; then
+        ct_fail "a preference's title names an environment variable"
+    fi
+    expect_eq "the files in use" "$(grep '^camtrace\.files_in_use: ' "$out")" \
+        "camtrace.files_in_use: Databases in use: ASN $CT_DB/asn.mmdb (from the preference); City $CT_SANDBOX/system/GeoLite2-City.mmdb (from the data folder). Data folders searched: $CT_SANDBOX/home/.local/share/camtrace, $CT_SANDBOX/system."
+}
+
 # In the GUI, PTR names go to Wireshark's host name table (so its address
 # columns show them too), but never over a name the user's hosts file
 # gives: 8.8.8.8 keeps the hosts file's name, 1.1.1.1 gets its PTR name.

@@ -1,7 +1,7 @@
 /* ct-epanhost.c - a minimal Wireshark for the CamTrace life-cycle tests.
  *
  *   ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE] [-z STAT] [-w MS] [-n ADDR]...
- *               FILE...
+ *               [-t MODULE.PREF]... FILE...
  *
  * tshark reads one capture and exits, so it never shows what the GUI does
  * all day: open a capture, close it, open another, change a preference in
@@ -18,7 +18,9 @@
  * the GUI's event loop runs while the user looks at the packets (PTR
  * names arrive then), and each -n prints "ADDR NAME" with the name that
  * Wireshark's host name table holds for the IPv4 address ADDR ("-" for
- * none): what its own address columns would show.
+ * none): what its own address columns would show.  Each -t prints
+ * "MODULE.PREF: TITLE", the title of that preference as the preferences
+ * dialog would show it (static texts change with what was opened).
  *
  * Built with the sanitizers, it lets LeakSanitizer and AddressSanitizer
  * watch the plugin across reloads and preference changes.  It prints one
@@ -29,6 +31,7 @@
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/frame_data.h>
+#include <epan/prefs-int.h>
 #include <epan/prefs.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
@@ -121,6 +124,24 @@ run_main_loop(guint ms)
     }
 }
 
+/* "MODULE.PREF: TITLE" of a preference. */
+static gboolean
+print_pref_title(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    char *module_name = dot ? g_strndup(name, (gsize)(dot - name)) : NULL;
+    module_t *module = module_name ? prefs_find_module(module_name) : NULL;
+    pref_t *pref = module ? prefs_find_preference(module, dot + 1) : NULL;
+
+    g_free(module_name);
+    if (pref == NULL) {
+        fprintf(stderr, "ct-epanhost: no preference %s\n", name);
+        return FALSE;
+    }
+    printf("%s: %s\n", name, prefs_get_title(pref));
+    return TRUE;
+}
+
 static gboolean
 print_host_name(const char *text)
 {
@@ -157,6 +178,7 @@ main(int argc, char **argv)
     GPtrArray *later = g_ptr_array_new();
     GPtrArray *stats = g_ptr_array_new();
     GPtrArray *names = g_ptr_array_new();
+    GPtrArray *titles = g_ptr_array_new();
     guint wait_ms = 0;
     int status = 0;
     int i = 1;
@@ -185,13 +207,15 @@ main(int argc, char **argv)
             wait_ms = (guint)strtoul(argv[i + 1], NULL, 10);
         } else if (strcmp(argv[i], "-n") == 0) {
             g_ptr_array_add(names, argv[i + 1]);
+        } else if (strcmp(argv[i], "-t") == 0) {
+            g_ptr_array_add(titles, argv[i + 1]);
         } else {
             break;
         }
     }
     if (i >= argc) {
         fprintf(stderr, "usage: ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE]... [-z STAT] "
-                        "[-w MS] [-n ADDR]... FILE...\n");
+                        "[-w MS] [-n ADDR]... [-t MODULE.PREF]... FILE...\n");
         return 2;
     }
     prefs_apply_all();
@@ -219,7 +243,12 @@ main(int argc, char **argv)
         if (!print_host_name(g_ptr_array_index(names, n)))
             status = 2;
     }
+    for (guint t = 0; t < titles->len; t++) {
+        if (!print_pref_title(g_ptr_array_index(titles, t)))
+            status = 2;
+    }
     g_ptr_array_free(names, TRUE);
+    g_ptr_array_free(titles, TRUE);
     g_ptr_array_free(later, TRUE);
     g_ptr_array_free(stats, TRUE);
     epan_cleanup();

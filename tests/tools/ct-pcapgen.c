@@ -3007,7 +3007,7 @@ static const char usage_text[] =
     "\n"
     "Writes a deterministic classic pcap (Ethernet, microsecond timestamps).\n"
     "  sample  a ~180-packet home network capture with every case CamTrace handles\n"
-    "  names   an 86-packet capture whose host names come from the capture itself:\n"
+    "  names   a 96-packet capture whose host names come from the capture itself:\n"
     "          DNS (CNAME chain, AAAA), TLS SNI, QUIC Initial SNI, HTTP Host\n"
     "  bench   N packets (default 1000000) between 50 LAN devices and R distinct\n"
     "          public remotes (default 20000, P=10 percent IPv6, seed 1)\n"

@@ -166,6 +166,37 @@ test_labels(void)
     g_assert_null(ct_name_source_label((ct_name_source)99));
 }
 
+/* The flow naming rule: the flow's own name, else the address's name as
+ * of the first packet, else as of the last, else the PTR name. */
+static void
+test_flow_name(void)
+{
+    ct_names *names = ct_names_new();
+    ct_name own = ct_names_intern(names, "own.vendor.example"), out;
+    ct_addr a;
+
+    g_assert_true(ct_addr_parse("192.0.2.7", &a));
+    g_assert_false(ct_names_flow_name(names, &a, NULL, 10, 20, NULL, &out));
+    g_assert_cmpint(out.source, ==, CT_NAME_NONE);
+    g_assert_true(ct_names_flow_name(names, &a, NULL, 10, 20, "ptr.example.net", &out));
+    g_assert_cmpint(out.source, ==, CT_NAME_PTR);
+    g_assert_cmpstr(out.name, ==, "ptr.example.net");
+    g_assert_cmpstr(out.domain, ==, "example.net");
+    ct_names_learn(names, &a, 15, CT_NAME_DNS, "late.vendor.example");
+    g_assert_true(ct_names_flow_name(names, &a, NULL, 10, 20, "ptr.example.net", &out));
+    g_assert_cmpstr(out.name, ==, "late.vendor.example"); /* as of the last packet */
+    ct_names_learn(names, &a, 5, CT_NAME_DNS, "early.vendor.example");
+    g_assert_true(ct_names_flow_name(names, &a, NULL, 10, 20, NULL, &out));
+    g_assert_cmpstr(out.name, ==, "late.vendor.example"); /* frame 5 came after 15: ignored */
+    g_assert_true(ct_names_flow_name(names, &a, NULL, 16, 20, NULL, &out));
+    g_assert_cmpstr(out.name, ==, "late.vendor.example");
+    own.source = CT_NAME_SNI;
+    g_assert_true(ct_names_flow_name(names, &a, &own, 16, 20, "ptr.example.net", &out));
+    g_assert_cmpstr(out.name, ==, "own.vendor.example");
+    g_assert_cmpint(out.source, ==, CT_NAME_SNI);
+    ct_names_free(names);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -175,5 +206,6 @@ main(int argc, char **argv)
     g_test_add_func("/names/clean", test_clean);
     g_test_add_func("/names/domains", test_domains);
     g_test_add_func("/names/labels", test_labels);
+    g_test_add_func("/names/flow-name", test_flow_name);
     return g_test_run();
 }
