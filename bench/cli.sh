@@ -1,8 +1,10 @@
 #!/bin/bash
 # bench/cli.sh - records per second of `camtrace --csv --no-ptr` (JSON Lines
-# in, CSV out, ASN and City lookups for both ends, no reverse DNS).
+# in, CSV out, ASN and City lookups for both ends, no reverse DNS), or of
+# another output with --output.
 #
 #   bench/cli.sh [--records N] [--addresses A] [--runs K] [--build DIR]
+#                [--output csv|jsonl|ecs|bulk]
 #
 # Defaults: 1,000,000 records whose src_ip and dst_ip are drawn from
 # 20,000 distinct global addresses (as bench/run.sh's capture: 10 % IPv6),
@@ -11,7 +13,8 @@
 # every address distinct (two fresh lookups per record: the cache's worst
 # case).  Real GeoLite2 databases: data/maxmind/ or the install data
 # folder.  Output goes to /dev/null; the input file is read from the page
-# cache after the first run.
+# cache after the first run.  --output ecs writes ECS documents (--ecs),
+# bulk the _bulk form (--bulk camtrace-flows), jsonl JSON Lines.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,15 +22,24 @@ records=1000000
 addresses=20000
 runs=5
 build="$here/build-bench"
+output=csv
 while [ $# -gt 0 ]; do
     case $1 in
+    --output) output=$2; shift 2 ;;
     --records) records=$2; shift 2 ;;
     --addresses) addresses=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
-    *) echo "usage: $0 [--records N] [--addresses A] [--runs K] [--build DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--records N] [--addresses A] [--runs K] [--build DIR] [--output csv|jsonl|ecs|bulk]" >&2; exit 2 ;;
     esac
 done
+case $output in
+csv) out_opts=(--csv) ;;
+jsonl) out_opts=() ;;
+ecs) out_opts=(--ecs) ;;
+bulk) out_opts=(--bulk camtrace-flows) ;;
+*) echo "--output: csv, jsonl, ecs or bulk" >&2; exit 2 ;;
+esac
 
 db=""
 for dir in "$here/data/maxmind" /usr/local/share/camtrace /usr/share/camtrace; do
@@ -90,7 +102,7 @@ cd "$work" # no .env from the caller's folder
 times=()
 peaks=()
 for run in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$camtrace" --enrich --csv --no-ptr \
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$camtrace" --enrich ${out_opts[@]+"${out_opts[@]}"} --no-ptr \
         --in "$work/flows.jsonl" --out /dev/null 2>"$work/err.txt"
     grep -q " $records written, 0 rejected" "$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
     read -r t m <"$work/time.txt"
@@ -101,5 +113,5 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{t[NR] = $1} END {print t[int((NR + 1) / 2)]}'; }
 t=$(median "${times[@]}")
 m=$(median "${peaks[@]}")
-echo "camtrace --enrich --csv --no-ptr, $records records, $addresses addresses, databases in $db"
+echo "camtrace --enrich ${out_opts[*]} --no-ptr, $records records, $addresses addresses, databases in $db"
 echo "median of $runs runs: $t s, $(awk -v n="$records" -v t="$t" 'BEGIN {printf "%d", n / t}') records/s, peak $((m / 1024)) MB"

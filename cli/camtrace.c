@@ -2,6 +2,13 @@
  * records enriched with reverse DNS, AS and location out, as JSON Lines
  * or as the seed's 26-column CSV.
  *
+ * ECS documents (--ecs, --bulk) are a third output: the record's time,
+ * protocol, ports and counts read into values (formats.h), the lookups
+ * as ECS fields (ct_ecs.h).
+ *
+ * Input is the seed's JSON Lines, Suricata EVE, Zeek conn.log JSON or
+ * ECS, per line by its keys (formats.h) unless --input-format says.
+ *
  * Pipeline, per input line: split (a read(2) buffer and memchr, lines up
  * to LINE_MAX bytes; longer ones are skipped while reading so memory stays
  * bounded), validate with ct_json (strict RFC 8259, one object, unique
@@ -43,7 +50,9 @@
 #include <glib.h>
 
 #include "ct_config.h"
+#include "ct_ecs.h"
 #include "ct_enrich.h"
+#include "ct_names.h"
 #include "ct_out.h"
 #include "ct_ptr.h"
 #include "hosts.h"
@@ -71,6 +80,9 @@ enum { EXIT_REJECTED = 1, EXIT_USAGE = CLI_EXIT_USAGE };
 typedef struct {
     int enrich; /* -1: from ENRICH_IPS */
     bool csv;
+    bool ecs;
+    input_format input_format;
+    const char *bulk_index; /* --bulk: ECS in the _bulk form; else NULL */
     bool no_ptr;
     const char *in_path;  /* NULL or "-": stdin */
     const char *out_path; /* NULL or "-": stdout */
@@ -90,6 +102,7 @@ typedef struct {
     ct_enricher *enricher; /* NULL: enrichment off */
     host_table *hosts;     /* in step with the enricher */
     ct_ptr *ptr;           /* NULL: no reverse DNS */
+    ct_names *names;       /* ECS with reverse DNS: the names' registered domains */
     char *ptr_servers;
     bool ptr_dead_warned;
     bool ptr_errors_warned;
@@ -135,6 +148,14 @@ print_help(void)
            "  --out FILE        write FILE; - is standard output (the default)\n"
            "  --csv             write CSV (RFC 4180, the 26 columns ts ... dst_longitude)\n"
            "                    instead of JSON Lines\n"
+           "  --ecs             write Elastic Common Schema (ECS %s) documents, one per\n"
+           "                    line, for Elasticsearch and OpenSearch\n"
+           "  --bulk INDEX      write ECS documents as a _bulk request body, each after\n"
+           "                    the action {\"create\":{\"_index\":\"INDEX\"}}\n"
+           "  --input-format FORMAT\n"
+           "                    auto (the default: each line's by its keys), seed, eve\n"
+           "                    (Suricata EVE flow and netflow events), zeek (Zeek\n"
+           "                    conn.log as JSON) or ecs (ECS documents)\n"
            "  --no-ptr          no reverse DNS (PTR) lookups\n"
            "  --ptr-timeout MS  wait at most MS milliseconds for a DNS answer (default %d)\n"
            "  -h, --help        show this help and exit\n"
@@ -142,7 +163,10 @@ print_help(void)
            "\n"
            "Input: one JSON object (RFC 8259, UTF-8) per line, at most %d bytes\n"
            "(1 MiB) and %d levels deep, with unique keys and src_ip and dst_ip as\n"
-           "IPv4 or IPv6 address strings; other keys are kept.  Blank lines, CRLF\n"
+           "IPv4 or IPv6 address strings; other keys are kept.  Also, each line by\n"
+           "its keys: Suricata EVE (event_type flow or netflow: src_ip, dest_ip),\n"
+           "Zeek conn.log JSON (id.orig_h, id.resp_h), ECS (source.ip,\n"
+           "destination.ip).  Blank lines, CRLF\n"
            "line ends and a UTF-8 byte-order mark are accepted.  Any other line is\n"
            "reported on standard error as \"camtrace: FILE:LINE: REASON\", counted and\n"
            "skipped; a summary of records read, written and rejected ends the run.\n"
@@ -151,7 +175,11 @@ print_help(void)
            "src_ptr, src_asn, src_as_org, src_country_iso, src_country_name,\n"
            "src_region, src_city, src_latitude, src_longitude and the same for dst_\n"
            "(null when unknown; private and other special addresses are not looked\n"
-           "up).  CSV writes the seed's 26 columns and ignores other keys.\n"
+           "up).  CSV writes the seed's 26 columns and ignores other keys (for EVE,\n"
+           "Zeek and ECS lines: their time, protocol, ports and counts).  ECS reads\n"
+           "ts, end_ts, proto, ports, bytes, pkts, src_/dst_bytes and _pkts and\n"
+           "community_id into ECS fields (a line where one is not of its kind is\n"
+           "rejected) and writes the lookups as source.as, source.geo, ... .\n"
            "\n"
            "Settings, from the environment, else from .env in the current directory:\n"
            "  ENRICH_IPS        default of --enrich (1/0, true/false, yes/no, on/off)\n"
@@ -168,7 +196,8 @@ print_help(void)
            "\n"
            "Example:\n"
            "  camtrace --enrich --in examples/flows.jsonl --out flows.csv --csv\n",
-           PTR_TIMEOUT_DEFAULT, LINE_MAX_BYTES, DEPTH_MAX, g_get_user_data_dir(), CAMTRACE_DATADIR);
+           CT_ECS_VERSION, PTR_TIMEOUT_DEFAULT, LINE_MAX_BYTES, DEPTH_MAX, g_get_user_data_dir(),
+           CAMTRACE_DATADIR);
 }
 
 /* Returns -1 to go on, else the exit status. */
@@ -183,6 +212,9 @@ parse_options(int argc, char **argv, options *opt)
         OPT_IN,
         OPT_OUT,
         OPT_CSV,
+        OPT_ECS,
+        OPT_BULK,
+        OPT_INPUT_FORMAT,
         OPT_NO_PTR,
         OPT_TIMEOUT,
         OPT_VERSION
@@ -193,6 +225,9 @@ parse_options(int argc, char **argv, options *opt)
         {"in", required_argument, NULL, OPT_IN},
         {"out", required_argument, NULL, OPT_OUT},
         {"csv", no_argument, NULL, OPT_CSV},
+        {"ecs", no_argument, NULL, OPT_ECS},
+        {"bulk", required_argument, NULL, OPT_BULK},
+        {"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
         {"no-ptr", no_argument, NULL, OPT_NO_PTR},
         {"ptr-timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
@@ -225,6 +260,25 @@ parse_options(int argc, char **argv, options *opt)
         case OPT_CSV:
             opt->csv = true;
             break;
+        case OPT_ECS:
+            opt->ecs = true;
+            break;
+        case OPT_BULK: {
+            GError *error = NULL;
+            if (!ct_ecs_index_valid(optarg, &error)) {
+                int status = msg_usage_error("--bulk: %s", error->message);
+                g_error_free(error);
+                return status;
+            }
+            opt->ecs = true;
+            opt->bulk_index = optarg;
+            break;
+        }
+        case OPT_INPUT_FORMAT:
+            if (!formats_parse(optarg, &opt->input_format))
+                return msg_usage_error("--input-format: '%s' is not auto, seed, eve, zeek or ecs",
+                                       optarg);
+            break;
         case OPT_NO_PTR:
             opt->no_ptr = true;
             break;
@@ -248,6 +302,9 @@ parse_options(int argc, char **argv, options *opt)
     }
     if (optind < argc)
         return msg_usage_error("unexpected argument '%s'", argv[optind]);
+    if (opt->csv && opt->ecs)
+        return msg_usage_error("--csv and --%s exclude each other",
+                               opt->bulk_index ? "bulk" : "ecs");
     return -1;
 }
 
@@ -345,7 +402,10 @@ start_resolver(cli *c)
 static void
 write_record(cli *c, const ct_addr *src, const ct_addr *dst)
 {
-    output_record(c->out, &c->rec, c->hosts, c->ptr, src, dst);
+    if (c->opt.ecs)
+        output_ecs(c->out, &c->rec, c->hosts, c->ptr, c->names, c->opt.bulk_index, src, dst);
+    else
+        output_record(c->out, &c->rec, c->hosts, c->ptr, src, dst);
     c->written++;
 }
 
@@ -532,11 +592,15 @@ main(int argc, char **argv)
             start_resolver(&c);
     }
     record_init(&c.rec, LINE_MAX_BYTES, DEPTH_MAX);
+    c.rec.want_view = c.opt.ecs;
+    c.rec.forced = c.opt.input_format;
+    if (c.opt.ecs && c.ptr != NULL)
+        c.names = ct_names_new(0);
     c.arena = g_byte_array_new();
     c.batch = g_array_new(FALSE, FALSE, sizeof(batch_record));
     c.lookups = g_array_new(FALSE, FALSE, sizeof(ct_addr));
     c.out = ct_out_new(c.opt.csv ? CT_OUT_CSV : CT_OUT_JSONL, stream);
-    c.hosts = hosts_new(c.enricher, ct_out_get_format(c.out));
+    c.hosts = hosts_new(c.enricher, ct_out_get_format(c.out), c.opt.ecs);
     ct_out_header(c.out, ct_out_seed_columns, CT_OUT_SEED_COLUMNS);
 
     read_ok = process_input(&c, in_fd);
@@ -570,6 +634,8 @@ main(int argc, char **argv)
         close(in_fd);
     ct_out_free(c.out);
     ct_ptr_free(c.ptr);
+    if (c.names != NULL)
+        ct_names_free(c.names);
     hosts_free(c.hosts);
     ct_enricher_free(c.enricher);
     record_clear(&c.rec);

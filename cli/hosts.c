@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "ct_ecs.h"
+
 typedef struct {
     uint32_t hash;
     uint32_t index; /* into entries, plus one; 0: free */
@@ -26,17 +28,45 @@ struct host_table {
     GPtrArray *entries; /* host_entry*, owned */
     ct_enricher *enricher;
     ct_out_format format;
+    bool ecs;
     host_entry *no_host;    /* enrichment off: empty cells */
     guint64 evictions_seen; /* the enricher's, as of the last check */
 };
 
 /* An entry for host (NULL: enrichment off) with both sides rendered. */
 static host_entry *
-host_entry_new(ct_out_format format, const ct_addr *addr, const ct_host *host)
+host_entry_new(ct_out_format format, bool ecs, const ct_addr *addr, const ct_host *host)
 {
     size_t len[2];
     char *text[2];
     host_entry *h;
+
+    if (ecs) {
+        /* The two parts and the address; without a host, nothing (the
+         * parts are written live). */
+        char ip[CT_ADDR_STRLEN];
+        size_t ip_len;
+        if (host == NULL)
+            return g_malloc0(sizeof *h);
+        ct_addr_format(addr, ip);
+        ip_len = strlen(ip);
+        text[0] = ct_ecs_render(CT_ECS_PART_ENDPOINT, addr, host, &len[0]);
+        text[1] = ct_ecs_render(CT_ECS_PART_CUSTOM, addr, host, &len[1]);
+        h = g_malloc0(sizeof *h + len[0] + len[1] + ip_len + 3);
+        h->addr = *addr;
+        h->host = host;
+        memcpy(h->text, text[0], len[0] + 1);
+        memcpy(h->text + len[0] + 1, text[1], len[1] + 1);
+        memcpy(h->text + len[0] + len[1] + 2, ip, ip_len + 1);
+        h->cells[0] = h->text;
+        h->len[0] = len[0];
+        h->cells[1] = h->text + len[0] + 1;
+        h->len[1] = len[1];
+        h->ip = h->text + len[0] + len[1] + 2;
+        g_free(text[0]);
+        g_free(text[1]);
+        return h;
+    }
 
     text[0] = ct_out_host_render(format, CT_OUT_SRC, host, NULL, &len[0]);
     /* CSV has no names: both sides are the same text. */
@@ -47,6 +77,7 @@ host_entry_new(ct_out_format format, const ct_addr *addr, const ct_host *host)
     h = g_malloc(sizeof *h + len[0] + len[1] + 2);
     h->addr = *addr;
     h->host = host;
+    h->ip = NULL;
     memcpy(h->text, text[0], len[0] + 1);
     if (len[1] > 0)
         memcpy(h->text + len[0] + 1, text[1], len[1]);
@@ -67,7 +98,7 @@ hosts_hash(const ct_addr *addr)
 }
 
 host_table *
-hosts_new(ct_enricher *enricher, ct_out_format format)
+hosts_new(ct_enricher *enricher, ct_out_format format, bool ecs)
 {
     host_table *t = g_new0(host_table, 1);
 
@@ -76,9 +107,10 @@ hosts_new(ct_enricher *enricher, ct_out_format format)
     t->entries = g_ptr_array_new_with_free_func(g_free);
     t->enricher = enricher;
     t->format = format;
+    t->ecs = ecs;
     if (enricher == NULL) {
         ct_addr none = {0};
-        t->no_host = host_entry_new(format, &none, NULL);
+        t->no_host = host_entry_new(format, ecs, &none, NULL);
     }
     return t;
 }
@@ -135,6 +167,12 @@ hosts_candidate(const host_table *t, uint32_t hash)
             __builtin_prefetch(h);
             __builtin_prefetch((const char *)h + 64);
             __builtin_prefetch((const char *)h + 128);
+            /* ECS parts are longer than the CSV or JSON Lines cells. */
+            if (t->ecs) {
+                __builtin_prefetch((const char *)h + 192);
+                __builtin_prefetch((const char *)h + 256);
+                __builtin_prefetch((const char *)h + 320);
+            }
             return h;
         }
     }
@@ -157,7 +195,7 @@ hosts_lookup(host_table *t, const ct_addr *addr, uint32_t hash, host_entry *cand
                 return h;
         }
     }
-    h = host_entry_new(t->format, addr, ct_enricher_host(t->enricher, addr));
+    h = host_entry_new(t->format, t->ecs, addr, ct_enricher_host(t->enricher, addr));
     g_ptr_array_add(t->entries, h);
     if (t->entries->len * 2 > t->mask + 1)
         host_table_grow(t);

@@ -12,6 +12,7 @@
 #ifndef CLI_HOSTS_H
 #define CLI_HOSTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,15 +26,18 @@ typedef struct {
     ct_addr addr;
     const ct_host *host; /* owned by the enricher; NULL with enrichment off */
     const char *cells[2];
-    size_t len[2]; /* rendered per side (CSV: [0] serves both) */
+    size_t len[2];  /* rendered per side (CSV: [0] serves both; ECS: the two ct_ecs_part) */
+    const char *ip; /* ECS: addr as text; else NULL */
     char text[];
 } host_entry;
 
 typedef struct host_table host_table;
 
-/* A table for records written in format; enricher NULL: enrichment off,
- * every lookup gives one entry of empty cells. */
-host_table *hosts_new(ct_enricher *enricher, ct_out_format format);
+/* A table for records written in format, or as ECS documents (ecs: the
+ * cells are the host's two ct_ecs_part, the same for both sides); enricher
+ * NULL: enrichment off, every lookup gives one entry of empty cells (and
+ * for ECS, no rendered parts: cells NULL). */
+host_table *hosts_new(ct_enricher *enricher, ct_out_format format, bool ecs);
 void hosts_free(host_table *t);
 
 uint32_t hosts_hash(const ct_addr *addr);

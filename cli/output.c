@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "ct_cells.h"
+#include "ct_ecs.h"
+#include "ct_flow.h"
 #include "input.h"
 #include "messages.h"
 
@@ -55,6 +57,42 @@ write_host(ct_out *out, ct_ptr *ptr, ct_out_side side, const host_entry *h)
         ct_out_rendered(out, h->cells[side], h->len[side]);
 }
 
+/* The seed's first 8 columns of a record of another format, from its
+ * view: the time in ISO 8601 UTC, the protocol as the flow export names
+ * it. */
+static void
+write_view_cells(ct_out *out, const flow_view *v, const ct_addr *src, const ct_addr *dst)
+{
+    char proto[CT_FLOW_PROTO_LABEL_SIZE];
+    char ip[CT_ADDR_STRLEN];
+    const ct_addr *addr[2] = {src, dst};
+
+    if (v->has_start)
+        ct_out_timestamp(out, "ts", v->start_sec, v->start_usec);
+    else
+        ct_out_null(out, "ts");
+    if (v->proto >= 0)
+        ct_out_string(out, "proto", ct_flow_proto_label((uint8_t)v->proto, proto));
+    else
+        ct_out_string(out, "proto", v->transport[0] != '\0' ? v->transport : NULL);
+    for (int s = 0; s < 2; s++) {
+        ct_addr_format(addr[s], ip);
+        ct_out_string(out, s == 0 ? "src_ip" : "dst_ip", ip);
+        if (v->has_port[s])
+            ct_out_uint(out, s == 0 ? "src_port" : "dst_port", v->port[s]);
+        else
+            ct_out_null(out, s == 0 ? "src_port" : "dst_port");
+    }
+    if (v->has_bytes)
+        ct_out_uint(out, "bytes", v->bytes);
+    else
+        ct_out_null(out, "bytes");
+    if (v->has_packets)
+        ct_out_uint(out, "pkts", v->packets);
+    else
+        ct_out_null(out, "pkts");
+}
+
 void
 output_record(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const ct_addr *src,
               const ct_addr *dst)
@@ -64,7 +102,9 @@ output_record(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, cons
     host_entry *dst_candidate = hosts_candidate(hosts, dst_hash);
 
     ct_out_begin(out);
-    if (ct_out_get_format(out) == CT_OUT_CSV) {
+    if (ct_out_get_format(out) == CT_OUT_CSV && r->format != INPUT_SEED) {
+        write_view_cells(out, &r->view, src, dst);
+    } else if (ct_out_get_format(out) == CT_OUT_CSV) {
         /* A CSV cell from a member, by the rule of ct_cells.h. */
         for (int col = 0; col < INPUT_COLUMNS; col++)
             ct_cells_member(out, ct_out_seed_columns[col], record_column(r, col), r->scratch);
@@ -79,4 +119,76 @@ output_record(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, cons
     write_host(out, ptr, CT_OUT_SRC, hosts_lookup(hosts, src, src_hash, src_candidate));
     write_host(out, ptr, CT_OUT_DST, hosts_lookup(hosts, dst, dst_hash, dst_candidate));
     ct_out_end(out);
+}
+
+/* One end of an ECS document: the view's values, the host's rendered
+ * parts, a PTR name as its name. */
+static void
+ecs_end(ct_ecs_end *e, const flow_view *v, int side, const host_entry *h, const ct_addr *addr,
+        ct_ptr *ptr, const ct_names *names, char name[CT_DNS_NAME_MAX + 1])
+{
+    e->addr = *addr;
+    e->has_port = v->has_port[side];
+    e->port = v->port[side];
+    e->has_bytes = v->has_side_bytes[side];
+    e->bytes = v->side_bytes[side];
+    e->has_packets = v->has_side_packets[side];
+    e->packets = v->side_packets[side];
+    e->host = h->host;
+    if (h->host != NULL) {
+        for (int p = 0; p < CT_ECS_PARTS; p++) {
+            e->rendered[p] = h->cells[p];
+            e->rendered_len[p] = h->len[p];
+        }
+    }
+    if (ptr_name(ptr, h->host, name) != NULL) {
+        e->ptr = e->name = name;
+        e->registered_domain = ct_names_domain(names, name);
+        e->name_source = "ptr";
+    }
+}
+
+void
+output_ecs(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const ct_names *names,
+           const char *index, const ct_addr *src, const ct_addr *dst)
+{
+    uint32_t src_hash = hosts_hash(src), dst_hash = hosts_hash(dst);
+    host_entry *src_candidate = hosts_candidate(hosts, src_hash);
+    host_entry *dst_candidate = hosts_candidate(hosts, dst_hash);
+    const flow_view *v = &r->view;
+    const host_entry *h[2];
+    char name[2][CT_DNS_NAME_MAX + 1];
+    ct_ecs_flow f;
+    bool local[2];
+
+    ct_ecs_flow_init(&f);
+    f.has_start = v->has_start;
+    f.start_sec = v->start_sec;
+    f.start_usec = v->start_usec;
+    f.has_end = v->has_end;
+    f.end_sec = v->end_sec;
+    f.end_usec = v->end_usec;
+    f.has_duration = v->has_duration;
+    f.duration_ns = v->duration_ns;
+    f.proto = v->proto;
+    f.transport = v->transport[0] != '\0' ? v->transport : NULL;
+    f.community_id = v->community_id[0] != '\0' ? v->community_id : NULL;
+    f.has_bytes = v->has_bytes;
+    f.bytes = v->bytes;
+    f.has_packets = v->has_packets;
+    f.packets = v->packets;
+    h[0] = hosts_lookup(hosts, src, src_hash, src_candidate);
+    h[1] = hosts_lookup(hosts, dst, dst_hash, dst_candidate);
+    ecs_end(&f.end[0], v, 0, h[0], src, ptr, names, name[0]);
+    ecs_end(&f.end[1], v, 1, h[1], dst, ptr, names, name[1]);
+    f.ip[0] = h[0]->ip;
+    f.ip[1] = h[1]->ip;
+    /* The device: the local end, the initiator when both are. */
+    for (int s = 0; s < 2; s++)
+        local[s] =
+            ct_scope_is_local(h[s]->host ? h[s]->host->scope : ct_addr_scope(&f.end[s].addr));
+    f.device = local[0] ? 0 : local[1] ? 1 : -1;
+    if (index != NULL)
+        ct_ecs_write_action(out, index);
+    ct_ecs_write(out, &f);
 }

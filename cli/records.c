@@ -20,6 +20,7 @@ record_init(record *r, size_t max_len, unsigned max_depth)
 {
     memset(r, 0, sizeof *r);
     r->json = ct_json_new(max_len, max_depth);
+    r->sub = ct_json_new(max_len, max_depth);
     r->scratch = g_malloc(max_len + 1);
     r->why = g_string_new(NULL);
 }
@@ -28,6 +29,7 @@ void
 record_clear(record *r)
 {
     ct_json_free(r->json);
+    ct_json_free(r->sub);
     g_free(r->scratch);
     g_string_free(r->why, TRUE);
     memset(r, 0, sizeof *r);
@@ -64,18 +66,30 @@ input_column(const ct_json_member *m)
         return memcmp(k, "ts", 2) == 0 ? COL_TS : -1;
     case 4:
         return memcmp(k, "pkts", 4) == 0 ? COL_PKTS : -1;
+    case 6:
+        if (memcmp(k, "src_ip", 6) == 0)
+            return COL_SRC_IP;
+        if (memcmp(k, "dst_ip", 6) == 0)
+            return COL_DST_IP;
+        return memcmp(k, "end_ts", 6) == 0 ? COL_END_TS : -1;
     case 5:
         if (memcmp(k, "proto", 5) == 0)
             return COL_PROTO;
         return memcmp(k, "bytes", 5) == 0 ? COL_BYTES : -1;
-    case 6:
-        if (memcmp(k, "src_ip", 6) == 0)
-            return COL_SRC_IP;
-        return memcmp(k, "dst_ip", 6) == 0 ? COL_DST_IP : -1;
     case 8:
         if (memcmp(k, "src_port", 8) == 0)
             return COL_SRC_PORT;
-        return memcmp(k, "dst_port", 8) == 0 ? COL_DST_PORT : -1;
+        if (memcmp(k, "dst_port", 8) == 0)
+            return COL_DST_PORT;
+        if (memcmp(k, "src_pkts", 8) == 0)
+            return COL_SRC_PKTS;
+        return memcmp(k, "dst_pkts", 8) == 0 ? COL_DST_PKTS : -1;
+    case 9:
+        if (memcmp(k, "src_bytes", 9) == 0)
+            return COL_SRC_BYTES;
+        return memcmp(k, "dst_bytes", 9) == 0 ? COL_DST_BYTES : -1;
+    case 12:
+        return memcmp(k, "community_id", 12) == 0 ? COL_COMMUNITY_ID : -1;
     default:
         return -1;
     }
@@ -98,7 +112,7 @@ static void
 index_members(record *r)
 {
     r->members = ct_json_members(r->json, &r->n_members);
-    for (int i = 0; i < INPUT_COLUMNS; i++)
+    for (int i = 0; i < RECORD_COLUMNS; i++)
         r->col[i] = -1;
     for (size_t i = 0; i < r->n_members; i++) {
         int col = input_column(&r->members[i]);
@@ -143,11 +157,9 @@ parse_ipv4(const char *s, size_t len, ct_addr *addr)
     return true;
 }
 
-static bool
-read_address(record *r, int col, ct_addr *addr)
+bool
+record_read_address(record *r, const char *name, const ct_json_member *m, ct_addr *addr)
 {
-    const char *name = ct_out_seed_columns[col];
-    const ct_json_member *m = record_column(r, col);
     char shown[SHOW_MAX * 4 + 4];
     char text[CT_ADDR_STRLEN + 1];
     const char *s;
@@ -186,6 +198,12 @@ read_address(record *r, int col, ct_addr *addr)
     return false;
 }
 
+static bool
+read_address(record *r, int col, ct_addr *addr)
+{
+    return record_read_address(r, ct_out_seed_columns[col], record_column(r, col), addr);
+}
+
 bool
 record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst)
 {
@@ -213,16 +231,18 @@ record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst
             }
         }
     }
-    return read_address(r, COL_SRC_IP, src) && read_address(r, COL_DST_IP, dst);
+    r->format = r->forced != INPUT_AUTO ? r->forced : formats_detect(r);
+    if (r->format != INPUT_SEED)
+        return formats_read(r, src, dst);
+    if (!read_address(r, COL_SRC_IP, src) || !read_address(r, COL_DST_IP, dst))
+        return false;
+    return !r->want_view || formats_read_seed_view(r);
 }
 
 bool
 record_scan(record *r, const char *line, size_t len)
 {
-    if (ct_json_scan(r->json, line, len) != CT_OK) {
-        g_string_assign(r->why, ct_json_reason(r->json));
-        return false;
-    }
-    index_members(r);
-    return true;
+    ct_addr src, dst;
+
+    return record_check(r, line, len, &src, &dst);
 }

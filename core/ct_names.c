@@ -216,6 +216,12 @@ let_go(ct_names *names, interned *in)
         make_spare(names, in);
 }
 
+const char *
+ct_names_domain(const ct_names *names, const char *clean_name)
+{
+    return registered_domain(names->psl, clean_name);
+}
+
 ct_name
 ct_names_intern(ct_names *names, const char *clean_name)
 {

@@ -78,6 +78,11 @@ bool ct_names_clean(ct_name_source source, const char *text, size_t len,
  * zero).  Interning the same text again gives the same pointers. */
 ct_name ct_names_intern(ct_names *names, const char *clean_name);
 
+/* The registered domain of a clean name, as ct_names_intern() gives it,
+ * without interning: a suffix of clean_name (valid as long as it), or
+ * NULL when the name is itself a public suffix. */
+const char *ct_names_domain(const ct_names *names, const char *clean_name);
+
 /* Learn that, from frame on, addr is called clean_name.  Frames are
  * learned in order: a frame below the last one learned for addr is a
  * packet seen again and changes nothing, as does repeating the latest

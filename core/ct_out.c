@@ -24,6 +24,28 @@
 
 #define CT_OUT_FLUSH_AT (64 * 1024)
 
+/* Room for len more bytes (and the NUL) at the end of buf: with put(),
+ * g_string_append_len() without its call and its general insert, as the
+ * writers append millions of short pieces. */
+static inline char *
+reserve(GString *buf, size_t len)
+{
+    if (G_UNLIKELY(buf->len + len + 1 > buf->allocated_len)) {
+        size_t old = buf->len;
+        g_string_set_size(buf, old + len);
+        buf->len = old;
+    }
+    return buf->str + buf->len;
+}
+
+static inline void
+put(GString *buf, const char *text, size_t len)
+{
+    memcpy(reserve(buf, len), text, len);
+    buf->len += len;
+    buf->str[buf->len] = '\0';
+}
+
 /* The seed's 26 columns are the first of the flow export's. */
 const char *const ct_out_flow_columns[CT_OUT_FLOW_COLUMNS] = {
     "ts",
@@ -77,7 +99,9 @@ struct ct_out {
     ct_out_format format;
     FILE *stream;
     GString *buf;
-    bool first; /* no cell yet in this record */
+    bool first; /* no cell yet in this record, or in the open object or array */
+    int depth;  /* levels open below the record */
+    char open[CT_OUT_DEPTH_MAX + 1]; /* '{' or '[' of each level; [0] the record's */
     bool failed;
     int write_errno;
     int64_t ts_sec; /* second of ts_text */
@@ -93,6 +117,7 @@ ct_out_new(ct_out_format format, FILE *stream)
     out->stream = stream;
     out->buf = g_string_sized_new(CT_OUT_FLUSH_AT + 4096);
     out->ts_sec = INT64_MIN;
+    out->open[0] = '{';
     return out;
 }
 
@@ -154,44 +179,56 @@ append_json_string(GString *buf, const char *text, size_t len)
 {
     const char *end = text + len;
     const char *p = text;
+    char *o = reserve(buf, len + 2);
 
-    g_string_append_c(buf, '"');
+    /* Most text is printable ASCII without quotes or backslashes: copied
+     * in one pass; the rest of a string that is not goes the long way. */
+    *o++ = '"';
+    while (p < end && is_plain((unsigned char)*p, CT_OUT_JSONL))
+        *o++ = *p++;
+    buf->len = (size_t)(o - buf->str);
+    if (p == end) {
+        buf->str[buf->len++] = '"';
+        buf->str[buf->len] = '\0';
+        return;
+    }
+    buf->str[buf->len] = '\0';
     while (p < end) {
         const char *run = p;
         gunichar c;
 
         while (p < end && is_plain((unsigned char)*p, CT_OUT_JSONL))
             p++;
-        g_string_append_len(buf, run, p - run);
+        put(buf, run, (size_t)(p - run));
         if (p == end)
             break;
         c = g_utf8_get_char_validated(p, end - p);
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             p++;
             continue;
         }
         switch (c) {
         case '"':
-            g_string_append(buf, "\\\"");
+            put(buf, "\\\"", sizeof "\\\"" - 1);
             break;
         case '\\':
-            g_string_append(buf, "\\\\");
+            put(buf, "\\\\", sizeof "\\\\" - 1);
             break;
         case '\t':
-            g_string_append(buf, "\\t");
+            put(buf, "\\t", sizeof "\\t" - 1);
             break;
         case '\r':
-            g_string_append(buf, "\\r");
+            put(buf, "\\r", sizeof "\\r" - 1);
             break;
         case '\n':
-            g_string_append(buf, "\\n");
+            put(buf, "\\n", sizeof "\\n" - 1);
             break;
         default:
             if (c < 0x20)
-                g_string_append(buf, "\xef\xbf\xbd");
+                put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             else
-                g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+                put(buf, p, (size_t)(g_utf8_next_char(p) - p));
         }
         p = g_utf8_next_char(p);
     }
@@ -220,7 +257,7 @@ append_csv_string(GString *buf, const char *text, size_t len)
         plain &= c >= 0x20 && c <= 0x7e;
     }
     if (plain && !quote) {
-        g_string_append_len(buf, text, (gssize)len);
+        put(buf, text, len);
         return;
     }
     if (quote)
@@ -229,23 +266,23 @@ append_csv_string(GString *buf, const char *text, size_t len)
         gunichar c = g_utf8_get_char_validated(p, end - p);
 
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             p++;
             continue;
         }
         if (c == '"')
-            g_string_append(buf, "\"\"");
+            put(buf, "\"\"", sizeof "\"\"" - 1);
         else if (c < 0x20 && c != '\t' && c != '\r' && c != '\n')
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
         else
-            g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+            put(buf, p, (size_t)(g_utf8_next_char(p) - p));
         p = g_utf8_next_char(p);
     }
     if (quote)
         g_string_append_c(buf, '"');
 }
 
-/* Separator and, for JSON, the key. */
+/* Separator and, for JSON, the key (none inside an array). */
 static void
 begin_cell(ct_out *out, const char *key)
 {
@@ -253,11 +290,62 @@ begin_cell(ct_out *out, const char *key)
         if (!out->first)
             g_string_append_c(out->buf, ',');
     } else {
-        g_string_append_c(out->buf, out->first ? '{' : ',');
-        append_json_string(out->buf, key, strlen(key));
-        g_string_append_c(out->buf, ':');
+        g_string_append_c(out->buf, out->first ? out->open[out->depth] : ',');
+        if (out->open[out->depth] == '{') {
+            append_json_string(out->buf, key, strlen(key));
+            g_string_append_c(out->buf, ':');
+        }
     }
     out->first = false;
+}
+
+static void
+open_level(ct_out *out, const char *key, char opener)
+{
+    if (out->format == CT_OUT_CSV)
+        return;
+    g_return_if_fail(out->depth < CT_OUT_DEPTH_MAX);
+    begin_cell(out, key);
+    out->open[++out->depth] = opener;
+    out->first = true;
+}
+
+static void
+close_level(ct_out *out, const char *closer)
+{
+    if (out->format == CT_OUT_CSV)
+        return;
+    g_return_if_fail(out->depth > 0);
+    /* Nothing written inside: the opener is still to come. */
+    if (out->first)
+        g_string_append_c(out->buf, out->open[out->depth]);
+    g_string_append(out->buf, closer);
+    out->depth--;
+    out->first = false;
+}
+
+void
+ct_out_object_begin(ct_out *out, const char *key)
+{
+    open_level(out, key, '{');
+}
+
+void
+ct_out_object_end(ct_out *out)
+{
+    close_level(out, "}");
+}
+
+void
+ct_out_array_begin(ct_out *out, const char *key)
+{
+    open_level(out, key, '[');
+}
+
+void
+ct_out_array_end(ct_out *out)
+{
+    close_level(out, "]");
 }
 
 void
@@ -275,13 +363,15 @@ void
 ct_out_begin(ct_out *out)
 {
     out->first = true;
+    out->depth = 0;
 }
 
 void
 ct_out_end(ct_out *out)
 {
+    g_warn_if_fail(out->depth == 0);
     if (out->format == CT_OUT_CSV) {
-        g_string_append(out->buf, "\r\n");
+        put(out->buf, "\r\n", sizeof "\r\n" - 1);
     } else {
         g_string_append(out->buf, out->first ? "{}\n" : "}\n");
     }
@@ -314,7 +404,7 @@ ct_out_null(ct_out *out, const char *key)
 {
     begin_cell(out, key);
     if (out->format == CT_OUT_JSONL)
-        g_string_append(out->buf, "null");
+        put(out->buf, "null", sizeof "null" - 1);
 }
 
 void
@@ -328,7 +418,7 @@ ct_out_uint(ct_out *out, const char *key, uint64_t value)
         value /= 10;
     } while (value != 0);
     begin_cell(out, key);
-    g_string_append_len(out->buf, text + sizeof text - n, (gssize)n);
+    put(out->buf, text + sizeof text - n, n);
 }
 
 /* The text "%.15g" gives, without printf or strtod, for values that are
@@ -406,7 +496,7 @@ void
 ct_out_number(ct_out *out, const char *key, const char *text, size_t len)
 {
     begin_cell(out, key);
-    g_string_append_len(out->buf, text, (gssize)len);
+    put(out->buf, text, len);
 }
 
 /* "YYYY-mm-ddTHH:MM:SS" of sec into out[32]; false when gmtime cannot
@@ -449,22 +539,30 @@ ct_out_format_timestamp(int64_t sec, uint32_t usec, char out[CT_OUT_TIMESTAMP_LE
     return true;
 }
 
+size_t
+ct_out_timestamp_text(ct_out *out, int64_t sec, uint32_t usec, char text[CT_OUT_TIMESTAMP_LEN])
+{
+    /* Flows and records arrive in time order: format each second once. */
+    if (sec != out->ts_sec) {
+        if (!format_second(sec, out->ts_text)) {
+            text[0] = '\0';
+            return 0;
+        }
+        out->ts_sec = sec;
+    }
+    return with_usec(out->ts_text, usec, text);
+}
+
 void
 ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec)
 {
     char text[CT_OUT_TIMESTAMP_LEN];
-    size_t len;
+    size_t len = ct_out_timestamp_text(out, sec, usec, text);
 
-    /* Flows and records arrive in time order: format each second once. */
-    if (sec != out->ts_sec) {
-        if (!format_second(sec, out->ts_text)) {
-            ct_out_null(out, key);
-            return;
-        }
-        out->ts_sec = sec;
-    }
-    len = with_usec(out->ts_text, usec, text);
-    ct_out_string_len(out, key, text, len);
+    if (len == 0)
+        ct_out_null(out, key);
+    else
+        ct_out_string_len(out, key, text, len);
 }
 
 void
@@ -514,7 +612,7 @@ append_json_raw(GString *buf, const char *text, size_t len)
 
         while (p < end && (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x80)
             p++;
-        g_string_append_len(buf, run, p - run);
+        put(buf, run, (size_t)(p - run));
         if (p == end)
             break;
         if ((unsigned char)*p < 0x20) {
@@ -524,11 +622,11 @@ append_json_raw(GString *buf, const char *text, size_t len)
         }
         c = g_utf8_get_char_validated(p, end - p);
         if (c == (gunichar)-1 || c == (gunichar)-2) {
-            g_string_append(buf, "\xef\xbf\xbd");
+            put(buf, "\xef\xbf\xbd", sizeof "\xef\xbf\xbd" - 1);
             p++;
             continue;
         }
-        g_string_append_len(buf, p, g_utf8_next_char(p) - p);
+        put(buf, p, (size_t)(g_utf8_next_char(p) - p));
         p = g_utf8_next_char(p);
     }
 }
@@ -552,8 +650,7 @@ ct_out_json_value(ct_out *out, const char *key, const char *json, size_t len)
  * append after the record's first separator; ct_out_rendered() supplies
  * that separator, so the result is byte for byte what ct_out_host() gives. */
 char *
-ct_out_host_render(ct_out_format format, ct_out_side side, const ct_host *host,
-                   const char *ptr_name, size_t *len)
+ct_out_render(ct_out_format format, ct_out_render_fn write, const void *data, size_t *len)
 {
     ct_out tmp;
     size_t skip;
@@ -562,12 +659,37 @@ ct_out_host_render(ct_out_format format, ct_out_side side, const ct_host *host,
     tmp.format = format;
     tmp.buf = g_string_sized_new(256);
     tmp.first = true;
-    ct_out_host(&tmp, side, host, ptr_name);
+    tmp.open[0] = '{';
+    write(&tmp, data);
+    g_warn_if_fail(tmp.depth == 0);
     /* JSON Lines: the '{' of a first cell is the record's, not ours. */
-    skip = format == CT_OUT_JSONL ? 1 : 0;
+    skip = format == CT_OUT_JSONL && tmp.buf->len > 0 ? 1 : 0;
     *len = tmp.buf->len - skip;
     memmove(tmp.buf->str, tmp.buf->str + skip, *len + 1);
     return g_string_free(tmp.buf, FALSE);
+}
+
+typedef struct {
+    ct_out_side side;
+    const ct_host *host;
+    const char *ptr_name;
+} host_cells;
+
+static void
+write_host_cells(ct_out *out, const void *data)
+{
+    const host_cells *h = data;
+
+    ct_out_host(out, h->side, h->host, h->ptr_name);
+}
+
+char *
+ct_out_host_render(ct_out_format format, ct_out_side side, const ct_host *host,
+                   const char *ptr_name, size_t *len)
+{
+    host_cells h = {side, host, ptr_name};
+
+    return ct_out_render(format, write_host_cells, &h, len);
 }
 
 void
@@ -577,8 +699,8 @@ ct_out_rendered(ct_out *out, const char *text, size_t len)
         if (!out->first)
             g_string_append_c(out->buf, ',');
     } else {
-        g_string_append_c(out->buf, out->first ? '{' : ',');
+        g_string_append_c(out->buf, out->first ? out->open[out->depth] : ',');
     }
     out->first = false;
-    g_string_append_len(out->buf, text, (gssize)len);
+    put(out->buf, text, len);
 }

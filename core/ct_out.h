@@ -15,6 +15,8 @@
  * - Text is valid UTF-8 without NUL or other C0 controls (TAB, CR and LF
  *   excepted in CSV): invalid bytes and controls become U+FFFD.
  * - JSON Lines: one JSON object per line (RFC 8259), absent values null.
+ *   Records may nest objects and arrays (ct_out_object_begin()), for
+ *   documents with a schema of their own such as ECS (ct_ecs.h).
  */
 #ifndef CT_OUT_H
 #define CT_OUT_H
@@ -87,12 +89,29 @@ void ct_out_number(ct_out *out, const char *key, const char *text, size_t len);
  * JSON Lines, so the record stays on one line, and any other control byte
  * or invalid UTF-8 becomes a space or U+FFFD. */
 void ct_out_json_value(ct_out *out, const char *key, const char *json, size_t len);
+/* Nested values, JSON Lines only (CSV has no nesting: these calls write
+ * nothing there).  ct_out_object_begin() starts the member key (NULL
+ * inside an array) as an object whose cells follow, up to the matching
+ * ct_out_object_end(); arrays take cells with a NULL key.  At most
+ * CT_OUT_DEPTH_MAX levels below the record; every level is closed before
+ * ct_out_end(). */
+#define CT_OUT_DEPTH_MAX 6
+void ct_out_object_begin(ct_out *out, const char *key);
+void ct_out_object_end(ct_out *out);
+void ct_out_array_begin(ct_out *out, const char *key);
+void ct_out_array_end(ct_out *out);
+
+#define CT_OUT_TIMESTAMP_LEN 48
 /* A point in time as ISO 8601 UTC with microseconds:
  * "2026-11-27T17:19:57.123456Z". */
 void ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec);
+/* The same text into text, through out's memory of the last second
+ * formatted (records come in time order); its length, or 0 when sec
+ * cannot be represented. */
+size_t ct_out_timestamp_text(ct_out *out, int64_t sec, uint32_t usec,
+                             char text[CT_OUT_TIMESTAMP_LEN]);
 /* The same text into out, for other writers (the GUI's flow table); empty
  * and false when sec cannot be represented. */
-#define CT_OUT_TIMESTAMP_LEN 48
 bool ct_out_format_timestamp(int64_t sec, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN]);
 
 typedef enum {
@@ -116,6 +135,15 @@ char *ct_out_host_render(ct_out_format format, ct_out_side side, const ct_host *
  * current record, as if ct_out_host() were called.  Text from anywhere
  * else is not allowed: it would bypass the guarantees above. */
 void ct_out_rendered(ct_out *out, const char *text, size_t len);
+
+/* Render cells once for many records, as ct_out_host_render() does for
+ * the nine host cells: write(out, data) writes cells (no ct_out_begin()
+ * or ct_out_end()) into a writer of format without a stream; the text
+ * that ct_out_rendered() then inserts is returned (g_free), its length in
+ * *len.  Empty text (no cell written) must not be passed to
+ * ct_out_rendered(). */
+typedef void (*ct_out_render_fn)(ct_out *out, const void *data);
+char *ct_out_render(ct_out_format format, ct_out_render_fn write, const void *data, size_t *len);
 
 G_END_DECLS
 

@@ -1,9 +1,12 @@
-/* flows.c - the flow export: `tshark -q -z camtrace,flows[,csv|jsonl][,FILTER]`.
+/* flows.c - the flow export:
+ * `tshark -q -z camtrace,flows[,csv|,jsonl|,ecs|,bulk=INDEX][,FILTER]`.
  *
  * Counts flows with a camtrace_flow_counter (counter.h) and, at the end
  * of the run, waits once for the PTR names still outstanding and writes
  * one enriched row per flow through ct_out: the seed's 26 columns first,
- * then CamTrace's own (see ct_out_flow_columns).
+ * then CamTrace's own (see ct_out_flow_columns); or, for ecs and bulk,
+ * one ECS document per flow with the same values (ct_ecs.h), bulk with
+ * an Elasticsearch/OpenSearch _bulk action line before each.
  */
 #include <wireshark.h>
 #include <epan/stat_tap_ui.h>
@@ -15,11 +18,21 @@
 #include "exporters.h"
 #include "state.h"
 #include "ct_communityid.h"
+#include "ct_args.h"
+#include "ct_ecs.h"
 #include "ct_flow.h"
 #include "ct_out.h"
 #include "ws-compat.h"
 
 #define CLI_PREFIX "camtrace,flows"
+
+/* In the order of flows_start()'s formats. */
+typedef enum {
+    EXPORT_CSV,
+    EXPORT_JSONL,
+    EXPORT_ECS,
+    EXPORT_BULK,
+} export_format;
 
 /* usecs as seconds with six decimals, into text[64]; returns the length.
  * Never negative here: a flow's last packet time is its latest.  Written
@@ -188,10 +201,156 @@ draw_flow(uint64_t id, const ct_flow *f, void *data)
     write_flow(d->out, d->cache, d->counter, id, f);
 }
 
+/* ---- ECS documents ------------------------------------------------------ */
+
+/* A host's ECS parts, rendered once (see rendered_cells). */
+typedef struct {
+    char *text[CT_ECS_PARTS];
+    size_t len[CT_ECS_PARTS];
+} ecs_parts;
+
 static void
-flows_draw(const camtrace_flow_counter *counter, int format, void *data _U_)
+free_parts(gpointer data)
 {
-    ct_out *out = ct_out_new(format == 1 ? CT_OUT_JSONL : CT_OUT_CSV, stdout);
+    ecs_parts *p = data;
+
+    for (int i = 0; i < CT_ECS_PARTS; i++)
+        g_free(p->text[i]);
+    g_free(p);
+}
+
+static gboolean
+is_local(const ct_addr *addr, const ct_host *host)
+{
+    return ct_scope_is_local(host ? host->scope : ct_addr_scope(addr)) ||
+           ct_netlist_contains(camtrace_local_networks(), addr);
+}
+
+/* One end as ct_ecs writes it; name and ptr_name hold its texts. */
+static void
+ecs_end(ct_ecs_end *e, const camtrace_flow_counter *counter, const ct_host *host, GHashTable *cache,
+        const ct_name *name, char ptr_name[CT_DNS_NAME_MAX + 1])
+{
+    e->host = host;
+    e->has_mac = camtrace_flow_counter_mac(counter, &e->addr, e->mac);
+    /* As the CSV's src_ptr: with enrichment on. */
+    if (host != NULL && camtrace_ptr_name(&e->addr, ptr_name))
+        e->ptr = ptr_name;
+    if (name->source != CT_NAME_NONE) {
+        e->name = name->name;
+        e->registered_domain = name->domain;
+        e->name_source = ct_name_source_label(name->source);
+    }
+    if (host != NULL) {
+        ecs_parts *p = g_hash_table_lookup(cache, host);
+        if (p == NULL) {
+            p = g_new0(ecs_parts, 1);
+            for (int i = 0; i < CT_ECS_PARTS; i++)
+                p->text[i] = ct_ecs_render((ct_ecs_part)i, &host->addr, host, &p->len[i]);
+            g_hash_table_insert(cache, (gpointer)host, p);
+        }
+        for (int i = 0; i < CT_ECS_PARTS; i++) {
+            e->rendered[i] = p->text[i];
+            e->rendered_len[i] = p->len[i];
+        }
+    }
+}
+
+static void
+write_ecs(ct_out *out, GHashTable *cache, guint64 *evictions, const char *index,
+          const camtrace_flow_counter *counter, guint64 i, const ct_flow *f)
+{
+    camtrace_flow_names names;
+    char cid[CT_COMMUNITY_ID_LEN];
+    char ptr[2][CT_DNS_NAME_MAX + 1];
+    ct_enricher *enricher = camtrace_enricher();
+    const ct_host *hosts[2] = {NULL, NULL};
+    gboolean local[2];
+    ct_ecs_flow e;
+
+    if (enricher != NULL) {
+        hosts[0] = ct_enricher_host(enricher, &f->src);
+        hosts[1] = ct_enricher_host(enricher, &f->dst);
+        if (ct_enricher_evictions(enricher) != *evictions) {
+            g_hash_table_remove_all(cache);
+            *evictions = ct_enricher_evictions(enricher);
+        }
+    }
+    ct_ecs_flow_init(&e);
+    e.has_start = e.has_end = true;
+    e.start_sec = f->first_sec;
+    e.start_usec = f->first_usec;
+    e.end_sec = f->last_sec;
+    e.end_usec = f->last_usec;
+    e.proto = f->proto;
+    if (ct_community_id(&f->src, &f->dst, f->proto, f->has_ports || f->has_icmp,
+                        f->has_ports ? f->sport : f->icmp_type,
+                        f->has_ports ? f->dport : f->icmp_code, 0, cid))
+        e.community_id = cid;
+    e.has_bytes = e.has_packets = true;
+    e.bytes = f->src_bytes + f->dst_bytes;
+    e.packets = f->src_pkts + f->dst_pkts;
+    e.foreign = camtrace_foreign(hosts[0], hosts[1]);
+    e.end[0].addr = f->src;
+    e.end[1].addr = f->dst;
+    e.end[0].has_port = e.end[1].has_port = f->has_ports;
+    e.end[0].port = f->sport;
+    e.end[1].port = f->dport;
+    e.end[0].has_bytes = e.end[0].has_packets = e.end[1].has_bytes = e.end[1].has_packets = true;
+    e.end[0].bytes = f->src_bytes;
+    e.end[0].packets = f->src_pkts;
+    e.end[1].bytes = f->dst_bytes;
+    e.end[1].packets = f->dst_pkts;
+    camtrace_flow_counter_names(counter, i, f, &names);
+    for (int s = 0; s < 2; s++)
+        ecs_end(&e.end[s], counter, hosts[s], cache, &names.name[s], ptr[s]);
+    /* The device: the local end, the initiator when both are. */
+    local[0] = is_local(&f->src, hosts[0]);
+    local[1] = is_local(&f->dst, hosts[1]);
+    e.device = local[0] ? 0 : local[1] ? 1 : -1;
+    if (index != NULL)
+        ct_ecs_write_action(out, index);
+    ct_ecs_write(out, &e);
+}
+
+typedef struct {
+    ct_out *out;
+    GHashTable *cache;
+    guint64 evictions;
+    const char *index;
+    const camtrace_flow_counter *counter;
+} ecs_state;
+
+static void
+draw_ecs(uint64_t id, const ct_flow *f, void *data)
+{
+    ecs_state *d = data;
+
+    write_ecs(d->out, d->cache, &d->evictions, d->index, d->counter, id, f);
+}
+
+static void
+ecs_draw(const camtrace_flow_counter *counter, const char *index)
+{
+    ct_out *out = ct_out_new(CT_OUT_JSONL, stdout);
+    ecs_state d = {out, g_hash_table_new_full(NULL, NULL, NULL, free_parts), 0, index, counter};
+    GError *error = NULL;
+
+    camtrace_ptr_settle();
+    ct_flow_table_foreach(camtrace_flow_counter_flows(counter), draw_ecs, &d);
+    g_hash_table_destroy(d.cache);
+    if (!ct_out_finish(out, &error)) {
+        camtrace_warn("flow export: %s", error->message);
+        g_error_free(error);
+    }
+    ct_out_free(out);
+}
+
+/* CSV or JSON Lines: the seed's columns and CamTrace's. */
+static void
+rows_draw(const camtrace_flow_counter *counter, ct_out_format format)
+{
+    ct_out *out = ct_out_new(format, stdout);
     GError *error = NULL;
     rendered_cells cache = {
         {g_hash_table_new_full(NULL, NULL, NULL, free_cells),
@@ -212,13 +371,37 @@ flows_draw(const camtrace_flow_counter *counter, int format, void *data _U_)
     ct_out_free(out);
 }
 
+static void
+flows_draw(const camtrace_flow_counter *counter, int format, void *data)
+{
+    if (format == EXPORT_ECS || format == EXPORT_BULK)
+        ecs_draw(counter, format == EXPORT_BULK ? data : NULL);
+    else
+        rows_draw(counter, format == EXPORT_JSONL ? CT_OUT_JSONL : CT_OUT_CSV);
+}
+
 static bool
 flows_start(const char *arg)
 {
-    static const char *const formats[] = {"csv", "jsonl", NULL};
+    static const char *const formats[] = {"csv", "jsonl", "ecs", "bulk=INDEX", NULL};
+    ct_args args;
+    char *index = NULL;
+    GError *error = NULL;
 
-    return camtrace_counter_listen(arg, CLI_PREFIX, formats, "flow export", FALSE, flows_draw, NULL,
-                                   NULL);
+    /* The listener reads arg again and reports what is wrong with it. */
+    if (ct_args_parse(arg, CLI_PREFIX, formats, &args, NULL) && args.format == EXPORT_BULK) {
+        index = g_strndup(args.value, args.value_len);
+        if (!ct_ecs_index_valid(index, &error)) {
+            fprintf(stderr, "tshark: invalid \"-z %s\": %s\n", arg, error->message);
+            g_error_free(error);
+            g_free(index);
+            return FALSE;
+        }
+    }
+    /* The ECS documents have source.mac and destination.mac. */
+    return camtrace_counter_listen(arg, CLI_PREFIX, formats, "flow export",
+                                   args.format == EXPORT_ECS || args.format == EXPORT_BULK,
+                                   flows_draw, index, g_free);
 }
 
 CT_WS_STAT_INIT(flows_init, flows_start)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz.sh TARGET [SECONDS] - a long libFuzzer run of the core's fuzz targets.
 #
-#   TARGET   json | dns | out | mmdb | all
+#   TARGET   json | dns | out | mmdb | ecs | all
 #   SECONDS  per target, default 60
 #
 # Builds the targets of tests/fuzz/ with clang's libFuzzer, ASan and UBSan
@@ -23,10 +23,10 @@ target=${1:-}
 seconds=${2:-60}
 
 case $target in
-json | dns | out | mmdb) targets=$target ;;
-all) targets="json dns out mmdb" ;;
+json | dns | out | mmdb | ecs) targets=$target ;;
+all) targets="json dns out mmdb ecs" ;;
 *)
-    echo "usage: $0 json|dns|out|mmdb|all [SECONDS]" >&2
+    echo "usage: $0 json|dns|out|mmdb|ecs|all [SECONDS]" >&2
     exit 2
     ;;
 esac

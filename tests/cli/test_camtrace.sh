@@ -451,4 +451,241 @@ summary dead-silent 3000 3000 0
 check_jsonl dead-silent.out
 expect_eq "dead-silent names" "$(grep -c '"dst_ptr":null' dead-silent.out)" 3000
 
+# ---- ECS documents ------------------------------------------------------------
+# check_ecs FILE [--bulk]: the fields and types of ECS (the fixture from the
+# ECS reference), camtrace.* the only other top-level key, every field
+# mapped by the index template.
+check_ecs() {
+    python3 "$CT_SOURCE_DIR/tests/tools/check-ecs.py" "$CT_SOURCE_DIR/tests/fixtures/ecs-fields.json" \
+        --template "$CT_SOURCE_DIR/data/camtrace-ecs-template.json" "$@" >/dev/null ||
+        fail "$1 is not ECS as the fixture and the template define it"
+}
+
+# ecs_like_csv ECS CSV: document by document, the values of the CSV's
+# columns under their ECS names.
+ecs_like_csv() {
+    python3 - "$1" "$2" <<'PY' || fail "$1 does not hold the values of $2"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8")))
+docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert len(rows) == len(docs) > 0, (len(rows), len(docs))
+def get(d, path):
+    for p in path.split("."):
+        if not isinstance(d, dict) or p not in d:
+            return None
+        d = d[p]
+    return d
+for row, doc in zip(rows, docs):
+    for col, path, kind in (
+            ("bytes", "network.bytes", int), ("pkts", "network.packets", int),
+            ("src_ip", "source.ip", str), ("dst_ip", "destination.ip", str),
+            ("src_port", "source.port", int), ("dst_port", "destination.port", int),
+            ("src_ptr", "camtrace.source.ptr", str), ("dst_ptr", "camtrace.destination.ptr", str),
+            ("src_ptr", "source.domain", str), ("dst_ptr", "destination.domain", str),
+            ("src_asn", "source.as.number", int), ("dst_asn", "destination.as.number", int),
+            ("dst_as_org", "destination.as.organization.name", str),
+            ("dst_country_iso", "destination.geo.country_iso_code", str),
+            ("dst_country_name", "destination.geo.country_name", str),
+            ("dst_region", "destination.geo.region_name", str),
+            ("dst_city", "destination.geo.city_name", str),
+            ("src_latitude", "source.geo.location.lat", float),
+            ("dst_longitude", "destination.geo.location.lon", float)):
+        cell, value = row[col], get(doc, path)
+        # CSV keeps a cell that starts like a formula as text (ct_out.h).
+        if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+            cell = cell[1:]
+        want = None if cell == "" else kind(cell)
+        assert value == want, (col, cell, path, value)
+    assert doc["network"]["transport"] == row["proto"], (row["proto"], doc["network"])
+    # The seed's times are whole seconds in UTC.
+    assert doc["@timestamp"] == row["ts"].replace("Z", ".000000Z"), (row["ts"], doc["@timestamp"])
+PY
+}
+
+run ecs 0 -- --enrich --no-ptr --ecs --in flows.jsonl
+same ecs ecs.out flows.ecs
+check_ecs ecs.out
+summary ecs 2 2 0
+ecs_like_csv ecs.out flows.csv
+run bulk 0 -- --enrich --no-ptr --bulk camtrace-flows --in flows.jsonl
+check_ecs bulk.out --bulk
+python3 - bulk.out ecs.out <<'PY' || fail "bulk: not action, document, ... with ecs's documents"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+docs = open(sys.argv[2]).read().splitlines()
+assert len(lines) == 2 * len(docs)
+assert all(json.loads(a) == {"create": {"_index": "camtrace-flows"}} for a in lines[0::2])
+assert lines[1::2] == docs
+PY
+# With reverse DNS: names as domains, registered domains, name_source ptr.
+dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+run ecs-ptr 0 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --ecs --in "$data/ptr.jsonl"
+dnsd_stop
+same ecs-ptr ecs-ptr.out ptr.ecs
+check_ecs ecs-ptr.out
+ecs_like_csv ecs-ptr.out "$expected/ptr.csv"
+grep -q '"port":53,"domain":"dns.google","registered_domain":"dns.google"}' \
+    ecs-ptr.out || fail "ecs-ptr: no domain for 8.8.8.8"
+grep -q '"camtrace":{"source":{"scope":"private"},"destination":{"scope":"global","registered_country_iso":"US","ptr":"dns.google","name_source":"ptr"}' \
+    ecs-ptr.out || fail "ecs-ptr: no camtrace.destination.ptr for 8.8.8.8"
+# Enrichment off: addresses, scopes and the record's values only.
+run ecs-off 0 -- --no-enrich --ecs --in "$data/special.jsonl"
+check_ecs ecs-off.out
+grep -q '"as":\|"geo":\|"domain":' ecs-off.out && fail "ecs-off: lookups without enrichment"
+expect_eq "ecs-off scopes" "$(grep -o '"scope":' ecs-off.out | wc -l)" "$((2 * $(grep -c . "$data/special.jsonl")))"
+
+# Values that ECS types cannot hold refuse the line, naming the member;
+# the same lines pass through JSON Lines unchanged.
+cat >ecs-bad.jsonl <<'EOF'
+{"ts":"2024-05-01T12:00:00.123456789+02:00","proto":"TCP","src_ip":"10.0.0.1","src_port":1,"dst_ip":"10.0.0.2","dst_port":2,"bytes":3,"pkts":1,"end_ts":1714557601.5,"community_id":"1:x"}
+{"ts":"yesterday","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"ts":"2024-02-30T00:00:00Z","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"ts":1714557600,"src_port":65536,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"bytes":1.5,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"pkts":-1,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"proto":"tcp/ip","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"proto":256,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"community_id":17,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+{"ts":null,"proto":"gre","src_port":null,"src_ip":"10.0.0.1","dst_ip":"10.0.0.2","bytes":18446744073709551615}
+{"proto":"xnet","ts":"2024-05-01 12:00:00","src_ip":"10.0.0.1","dst_ip":"10.0.0.2"}
+EOF
+run ecs-bad 1 -- --no-enrich --ecs --in ecs-bad.jsonl
+summary ecs-bad 11 3 8
+check_ecs ecs-bad.out
+expect_eq "ecs-bad reasons" "$(grep -v ' read, ' ecs-bad.err)" \
+'camtrace: ecs-bad.jsonl:2: ts "yesterday" is not a time (ISO 8601, or seconds since 1970)
+camtrace: ecs-bad.jsonl:3: ts "2024-02-30T00:00:00Z" is not a time (ISO 8601, or seconds since 1970)
+camtrace: ecs-bad.jsonl:4: src_port 65536 is not a port number (0 to 65535)
+camtrace: ecs-bad.jsonl:5: bytes 1.5 is not a whole number
+camtrace: ecs-bad.jsonl:6: pkts -1 is not a whole number
+camtrace: ecs-bad.jsonl:7: proto "tcp/ip" is not a protocol (a name, or a number from 0 to 255)
+camtrace: ecs-bad.jsonl:8: proto 256 is not a protocol (a name, or a number from 0 to 255)
+camtrace: ecs-bad.jsonl:9: community_id 17 is not a string'
+python3 - ecs-bad.out <<'PY' || fail "ecs-bad: the good lines' values"
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1])]
+assert d[0]["@timestamp"] == "2024-05-01T10:00:00.123456Z", d[0]
+assert d[0]["event"]["end"] == "2024-05-01T10:00:01.500000Z" and d[0]["event"]["duration"] == 1376544000
+assert d[0]["network"]["transport"] == "tcp" and d[0]["network"]["community_id"] == "1:x"
+assert "@timestamp" not in d[1] and "port" not in d[1]["source"], d[1]
+assert d[1]["network"] == {"transport": "gre", "iana_number": "47", "bytes": 18446744073709551615, "type": "ipv4"}
+# A time without a zone is UTC; a name without a number is kept.
+assert d[2]["@timestamp"] == "2024-05-01T12:00:00.000000Z" and d[2]["network"]["transport"] == "xnet"
+assert "iana_number" not in d[2]["network"]
+PY
+run ecs-bad-jsonl 0 -- --no-enrich --in ecs-bad.jsonl
+summary ecs-bad-jsonl 11 11 0
+
+# Options: --ecs and --bulk exclude --csv; a bad index name is a usage error.
+run ecs-csv 2 -- --ecs --csv --in flows.jsonl
+grep -q "^camtrace: --csv and --ecs exclude each other$" ecs-csv.err || fail "ecs-csv: $(cat ecs-csv.err)"
+run bulk-csv 2 -- --csv --bulk x --in flows.jsonl
+grep -q "^camtrace: --csv and --bulk exclude each other$" bulk-csv.err || fail "bulk-csv: $(cat bulk-csv.err)"
+for index in Flows _x "a b" "" "a,b"; do
+    run bulk-bad 2 -- --bulk "$index" --in flows.jsonl
+    grep -q "^camtrace: --bulk: index name .* is not valid: " bulk-bad.err ||
+        fail "bulk-bad '$index': $(cat bulk-bad.err)"
+    [ ! -s bulk-bad.out ] || fail "bulk-bad '$index' wrote documents"
+done
+
+# ---- input formats: Suricata EVE, Zeek conn.log, ECS, mixed --------------------
+# Each file of tests/cli/data (see its README.md) in every output; lines
+# of a known format without their addresses, or with a member not of its
+# kind, are counted and reported.
+for f in eve zeek ecs mixed; do
+    run "$f-ecs" 1 -- --enrich --no-ptr --ecs --in "$data/$f.jsonl"
+    same "$f-ecs" "$f-ecs.out" "$f.ecs"
+    check_ecs "$f-ecs.out"
+    grep -v ' read, ' "$f-ecs.err" | sed "s|$data/||" >"$f-ecs.reasons"
+    same "$f-ecs reasons" "$f-ecs.reasons" "$f.reasons"
+    run "$f-csv" 1 -- --enrich --no-ptr --csv --in "$data/$f.jsonl"
+    same "$f-csv" "$f-csv.out" "$f.csv"
+    check_csv "$f-csv.out"
+    run "$f-jsonl" 1 -- --enrich --no-ptr --in "$data/$f.jsonl"
+    same "$f-jsonl" "$f-jsonl.out" "$f.jsonl"
+    check_jsonl "$f-jsonl.out"
+    # The same lines rejected whatever the output.
+    expect_eq "$f reasons in every output" "$(grep -v ' read, ' "$f-csv.err" | sed "s|$data/||")" \
+        "$(cat "$f-ecs.reasons")"
+    expect_eq "$f reasons in every output" "$(grep -v ' read, ' "$f-jsonl.err" | sed "s|$data/||")" \
+        "$(cat "$f-ecs.reasons")"
+done
+summary eve-ecs 8 4 4
+summary zeek-ecs 7 4 3
+summary ecs-ecs 6 3 3
+summary mixed-ecs 8 4 4
+# What each format's fields become.
+python3 - eve-ecs.out zeek-ecs.out ecs-ecs.out eve-csv.out <<'PY' || fail "input formats: values"
+import csv, json, sys
+eve, zeek, ecs = ([json.loads(l) for l in open(p)] for p in sys.argv[1:4])
+rows = list(csv.DictReader(open(sys.argv[4], newline="")))
+# EVE flow: toserver is the source's, the flow's start is @timestamp (UTC).
+d = eve[0]
+assert d["@timestamp"] == "2019-05-28T21:32:29.025256Z", d
+assert d["event"]["end"] == "2019-05-28T21:35:28.071281Z" and d["event"]["duration"] == 179046025000
+assert d["source"]["bytes"] == 4884 and d["source"]["packets"] == 23, d["source"]
+assert d["destination"]["bytes"] == 7392 and d["destination"]["packets"] == 21
+assert d["network"]["bytes"] == 12276 and d["network"]["packets"] == 44
+assert d["network"]["transport"] == "tcp" and d["network"]["community_id"].startswith("1:")
+assert d["destination"]["as"]["number"] == 16509, d["destination"]
+# netflow: one way; ICMPv6 without ports; a timestamp without a zone is UTC.
+assert eve[1]["network"]["bytes"] == 74 and eve[1]["source"]["packets"] == 1
+assert "packets" not in eve[1]["destination"]
+assert eve[2]["network"]["transport"] == "ipv6-icmp" and "port" not in eve[2]["source"]
+assert eve[3]["@timestamp"] == "2009-11-24T21:27:09.534255Z" and "bytes" not in eve[3]["network"]
+# Zeek: orig is the source, duration in nanoseconds, the end from it.
+d = zeek[0]
+assert d["@timestamp"] == "2020-06-05T14:39:59.305988Z", d
+assert d["event"]["duration"] == 66851854 and d["event"]["end"] == "2020-06-05T14:39:59.372839Z"
+assert d["source"] == {"ip": "192.168.4.76", "port": 36844, "bytes": 62, "packets": 2}, d["source"]
+assert zeek[1]["network"]["community_id"] == "1:LQU9qZlK+B5F3KDmev6m5PMibrg="
+assert zeek[2]["@timestamp"] == "2020-02-26T03:40:03.724911Z" and zeek[2]["network"]["type"] == "ipv6"
+assert zeek[3]["network"]["transport"] == "icmp" and "port" not in zeek[3]["source"]
+# ECS: nested and dotted keys read alike.
+assert ecs[0]["source"]["bytes"] == 27780 and ecs[0]["event"]["duration"] == 7436730000
+assert ecs[1]["source"]["port"] == 53000 and ecs[1]["network"]["bytes"] == 120
+assert ecs[1]["event"]["duration"] == 20000000 and ecs[1]["destination"]["as"]["number"] == 15169
+assert ecs[2]["network"]["transport"] == "udp" and ecs[2]["destination"]["bytes"] == 0
+# CSV: the seed's columns from the format's fields.
+assert [rows[0][k] for k in ("ts", "proto", "src_ip", "src_port", "dst_ip", "dst_port", "bytes", "pkts")] == \
+    ["2019-05-28T21:32:29.025256Z", "tcp", "192.168.1.20", "51000", "52.94.236.248", "443", "12276", "44"], rows[0]
+assert rows[0]["dst_asn"] == "16509" and rows[2]["proto"] == "icmpv6" and rows[2]["src_port"] == ""
+PY
+# Mixed: every line as it is alone.
+: >mixed-alone.ecs
+while IFS= read -r line; do
+    printf '%s\n' "$line" | ct -- --enrich --no-ptr --ecs >>mixed-alone.ecs 2>/dev/null || true
+done <"$data/mixed.jsonl"
+cmp -s mixed-alone.ecs mixed-ecs.out || fail "mixed: a line is read otherwise next to others"
+
+# A forced format reads every line as that format.
+run forced-eve 1 -- --no-enrich --ecs --input-format eve --in "$data/zeek.jsonl"
+summary forced-eve 7 0 7
+expect_eq "forced-eve reason" "$(head -n 1 forced-eve.err | sed "s|$data/||")" \
+    "camtrace: zeek.jsonl:1: no event_type"
+run forced-zeek 1 -- --no-enrich --ecs --input-format zeek --in "$data/eve.jsonl"
+expect_eq "forced-zeek reason" "$(head -n 1 forced-zeek.err | sed "s|$data/||")" \
+    "camtrace: eve.jsonl:1: no id.orig_h"
+run forced-seed 1 -- --no-enrich --input-format seed --in "$data/ecs.jsonl"
+expect_eq "forced-seed reason" "$(head -n 1 forced-seed.err | sed "s|$data/||")" \
+    "camtrace: ecs.jsonl:1: no src_ip"
+run forced-ecs 1 -- --no-enrich --ecs --input-format ecs --in "$data/ecs.jsonl"
+summary forced-ecs 6 3 3
+run forced-auto 1 -- --no-enrich --ecs --input-format auto --in "$data/mixed.jsonl"
+cmp -s forced-auto.out <(ct -- --no-enrich --ecs --in "$data/mixed.jsonl" 2>/dev/null) ||
+    fail "--input-format auto is not the default"
+run forced-bad 2 -- --input-format netflow --in "$data/eve.jsonl"
+grep -q "^camtrace: --input-format: 'netflow' is not auto, seed, eve, zeek or ecs$" forced-bad.err ||
+    fail "forced-bad: $(cat forced-bad.err)"
+# Reverse DNS batches read each line again: the formats too.
+dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+run mixed-ptr 1 DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --ecs --in "$data/mixed.jsonl"
+dnsd_stop
+summary mixed-ptr 8 4 4
+check_ecs mixed-ptr.out
+grep -q '"ip":"1.1.1.1",.*"domain":"one.one.one.one"' mixed-ptr.out || fail "mixed-ptr: no PTR name"
+# The seed's example is still the seed's, byte for byte, in every output.
+run seed-auto 0 -- --enrich --no-ptr --csv --input-format auto --in flows.jsonl
+same seed-auto seed-auto.out flows.csv
+
 echo "PASS: camtrace"

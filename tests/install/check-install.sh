@@ -24,19 +24,22 @@ SYSTEM)
     profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles/CamTrace"
     bin_dir="$CT_INSTALL_PREFIX/bin"
     man_dir="$CT_INSTALL_PREFIX/share/man/man1"
+    data_dir="$CT_INSTALL_PREFIX/share/camtrace"
     ;;
 USER)
     plugin_dir="$HOME/.local/lib/wireshark/plugins/$majmin/epan"
     profile_dir="${XDG_CONFIG_HOME:-$HOME/.config}/wireshark/profiles/CamTrace"
     bin_dir="$HOME/.local/bin"
     man_dir="$HOME/.local/share/man/man1"
+    data_dir="$HOME/.local/share/camtrace"
     ;;
 *) fail "unknown scope $CT_INSTALL_SCOPE" ;;
 esac
 
 for f in "$plugin_dir/camtrace.so" "$profile_dir/preferences" "$profile_dir/dfilter_buttons" \
     "$bin_dir/camtrace" "$bin_dir/camtrace-capture" \
-    "$man_dir/camtrace.1.gz" "$man_dir/camtrace-capture.1.gz"; do
+    "$man_dir/camtrace.1.gz" "$man_dir/camtrace-capture.1.gz" \
+    "$data_dir/camtrace-ecs-template.json"; do
     [ -f "$stage$f" ] || fail "$f not installed ($CT_INSTALL_SCOPE); installed: $(cd "$stage" && find . -type f)"
 done
 echo "PASS: $CT_INSTALL_SCOPE install layout"

@@ -130,6 +130,7 @@ want_files=(
     ".$plugindir/epan/camtrace.so"
     "./usr/share/man/man1/camtrace.1.gz"
     "./usr/share/man/man1/camtrace-capture.1.gz"
+    "./usr/share/camtrace/camtrace-ecs-template.json"
 )
 for f in "$CT_SOURCE_DIR"/data/profiles/CamTrace/*; do
     want_files+=(".$profiles/$(basename "$f")")

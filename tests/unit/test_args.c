@@ -1,5 +1,6 @@
 /* Unit tests for ct_args: PREFIX[,FORMAT][,FILTER] as `-z` gives it. */
 #include <glib.h>
+#include <string.h>
 
 #include "ct_args.h"
 
@@ -123,6 +124,56 @@ test_error_message(void)
     g_error_free(error);
 }
 
+/* A format word with a value: "bulk=INDEX". */
+static const char *const valued[] = {"csv", "jsonl", "ecs", "bulk=INDEX", NULL};
+
+static void
+test_value(void)
+{
+    const char *arg = PREFIX ",bulk=camtrace-flows,tcp.port == 443";
+    ct_args args;
+    GError *error = NULL;
+
+    g_assert_true(ct_args_parse(arg, PREFIX, valued, &args, &error));
+    g_assert_cmpint(args.format, ==, 3);
+    g_assert_cmpuint(args.value_len, ==, strlen("camtrace-flows"));
+    g_assert_true(strncmp(args.value, "camtrace-flows", args.value_len) == 0);
+    g_assert_cmpstr(args.filter, ==, "tcp.port == 443");
+    g_assert_true(ct_args_parse(PREFIX ",bulk=x", PREFIX, valued, &args, &error));
+    g_assert_cmpint(args.format, ==, 3);
+    g_assert_cmpuint(args.value_len, ==, 1);
+    g_assert_null(args.filter);
+    /* Words without a value have none. */
+    g_assert_true(ct_args_parse(PREFIX ",ecs,udp", PREFIX, valued, &args, &error));
+    g_assert_cmpint(args.format, ==, 2);
+    g_assert_null(args.value);
+    g_assert_cmpstr(args.filter, ==, "udp");
+    /* "bulk" alone, or "bulkx=", is a filter. */
+    g_assert_true(ct_args_parse(PREFIX ",bulk", PREFIX, valued, &args, &error));
+    g_assert_cmpint(args.format, ==, 0);
+    g_assert_cmpstr(args.filter, ==, "bulk");
+    g_assert_true(ct_args_parse(PREFIX ",bulkx=a", PREFIX, valued, &args, &error));
+    g_assert_cmpstr(args.filter, ==, "bulkx=a");
+    g_assert_no_error(error);
+}
+
+static void
+test_empty_value(void)
+{
+    ct_args args;
+    GError *error = NULL;
+
+    g_assert_false(ct_args_parse(PREFIX ",bulk=", PREFIX, valued, &args, &error));
+    g_assert_cmpstr(error->message, ==,
+                    "invalid \"-z camtrace,flows,bulk=\": use -z "
+                    "camtrace,flows[,csv|,jsonl|,ecs|,bulk=INDEX][,FILTER]");
+    g_assert_null(args.value);
+    g_assert_null(args.filter);
+    g_clear_error(&error);
+    g_assert_false(ct_args_parse(PREFIX ",bulk=,tcp", PREFIX, valued, &args, &error));
+    g_clear_error(&error);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -137,5 +188,7 @@ main(int argc, char **argv)
     g_test_add_func("/args/no-comma-after-prefix", test_no_comma_after_prefix);
     g_test_add_func("/args/other-prefix", test_other_prefix);
     g_test_add_func("/args/error-message", test_error_message);
+    g_test_add_func("/args/value", test_value);
+    g_test_add_func("/args/empty-value", test_empty_value);
     return g_test_run();
 }

@@ -145,6 +145,12 @@ test_domains(void)
         g_assert_cmpstr(n.domain, ==, cases[i].domain);
         /* Interning again gives the same string. */
         g_assert_true(ct_names_intern(names, cases[i].name).name == n.name);
+        /* The same domain without interning, inside the name given. */
+        const char *domain = ct_names_domain(names, cases[i].name);
+        g_assert_cmpstr(domain, ==, cases[i].domain);
+        if (domain != NULL)
+            g_assert_true(domain >= cases[i].name &&
+                          domain < cases[i].name + strlen(cases[i].name));
     }
     ct_names_free(names);
 }

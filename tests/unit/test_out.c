@@ -459,6 +459,96 @@ test_double_text(void)
     g_rand_free(rand);
 }
 
+static void
+nested(ct_out *out)
+{
+    ct_out_begin(out);
+    ct_out_string(out, "a", "x");
+    ct_out_object_begin(out, "o");
+    ct_out_uint(out, "n", 1);
+    ct_out_object_begin(out, "inner");
+    ct_out_object_end(out);
+    ct_out_array_begin(out, "list");
+    ct_out_string(out, NULL, "p");
+    ct_out_uint(out, NULL, 2);
+    ct_out_object_begin(out, NULL);
+    ct_out_number(out, "t", "true", 4);
+    ct_out_object_end(out);
+    ct_out_array_end(out);
+    ct_out_array_begin(out, "none");
+    ct_out_array_end(out);
+    ct_out_object_end(out);
+    ct_out_uint(out, "z", 3);
+    ct_out_end(out);
+    /* A record that starts with an object. */
+    ct_out_begin(out);
+    ct_out_object_begin(out, "o");
+    ct_out_string(out, "k", "v");
+    ct_out_object_end(out);
+    ct_out_end(out);
+}
+
+/* Objects and arrays in JSON Lines; CSV writes their cells flat. */
+static void
+test_nested(void)
+{
+    char *got = written(CT_OUT_JSONL, nested);
+
+    g_assert_cmpstr(got, ==,
+                    "{\"a\":\"x\",\"o\":{\"n\":1,\"inner\":{},\"list\":[\"p\",2,{\"t\":true}],"
+                    "\"none\":[]},\"z\":3}\n{\"o\":{\"k\":\"v\"}}\n");
+    free(got);
+    got = written(CT_OUT_CSV, nested);
+    g_assert_cmpstr(got, ==, "x,1,p,2,true,3\r\nv\r\n");
+    free(got);
+}
+
+static void
+render_two(ct_out *out, const void *data)
+{
+    ct_out_string(out, "k", data);
+    ct_out_object_begin(out, "o");
+    ct_out_uint(out, "n", 5);
+    ct_out_object_end(out);
+}
+
+static char *rendered_text;
+static size_t rendered_len;
+
+static void
+nested_rendered(ct_out *out)
+{
+    ct_out_begin(out);
+    ct_out_object_begin(out, "first");
+    ct_out_rendered(out, rendered_text, rendered_len);
+    ct_out_object_end(out);
+    ct_out_object_begin(out, "after");
+    ct_out_uint(out, "m", 1);
+    ct_out_rendered(out, rendered_text, rendered_len);
+    ct_out_object_end(out);
+    ct_out_end(out);
+}
+
+/* Cells rendered once go into any object, first or after other cells. */
+static void
+test_render(void)
+{
+    size_t len;
+    char *text = ct_out_render(CT_OUT_JSONL, render_two, "v", &len);
+    char *got;
+
+    g_assert_cmpstr(text, ==, "\"k\":\"v\",\"o\":{\"n\":5}");
+    g_assert_cmpuint(len, ==, strlen(text));
+    rendered_text = text;
+    rendered_len = len;
+    got = written(CT_OUT_JSONL, nested_rendered);
+    g_assert_cmpstr(got, ==,
+                    "{\"first\":{\"k\":\"v\",\"o\":{\"n\":5}},"
+                    "\"after\":{\"m\":1,\"k\":\"v\",\"o\":{\"n\":5}}}\n");
+    free(got);
+    g_free(text);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -477,5 +567,7 @@ main(int argc, char **argv)
     g_test_add_func("/out/json-value-guarantees", test_json_value_guarantees);
     g_test_add_func("/out/host-render", test_host_render);
     g_test_add_func("/out/double-text", test_double_text);
+    g_test_add_func("/out/nested", test_nested);
+    g_test_add_func("/out/render", test_render);
     return g_test_run();
 }
