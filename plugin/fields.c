@@ -127,7 +127,14 @@ want(const camtrace_view *view, int hf)
  * pay for enrichment.  We want: the tree is shown, or one of our fields
  * (or the protocol itself) is in a filter, column or printed field list.
  * In tshark's first pass of -2 nothing is printed (the tree exists for
- * the name sources, or for filters): only filters count. */
+ * the name sources, or for filters): only filters count.
+ *
+ * Waiting for PTR names: tshark waits in every pass that prints.  The
+ * GUI waits where a packet is decided or read, not where it is drawn: a
+ * display filter, a tap and the packet details dissect without columns
+ * (pinfo->cinfo is NULL), the packet list with them, and the list shows
+ * names as they arrive.  So a filter or button on a PTR field selects,
+ * the first time it runs, what tshark -2 selects. */
 gboolean
 camtrace_view_of(packet_info *pinfo, proto_tree *tree, camtrace_view *view)
 {
@@ -138,8 +145,10 @@ camtrace_view_of(packet_info *pinfo, proto_tree *tree, camtrace_view *view)
     view->first_pass = run.two_pass && !pinfo->fd->visited;
     if (view->first_pass) {
         view->all = FALSE;
+        view->wait = FALSE;
         return filtered;
     }
+    view->wait = camtrace_in_tshark() || pinfo->cinfo == NULL;
     view->all = PTREE_DATA(tree)->visible && !run.known;
     return view->all || run.any || filtered;
 }
@@ -366,7 +375,7 @@ camtrace_fields_in_use(void)
 {
     gboolean used = FALSE;
 
-    if (!camtrace_waits_for_names())
+    if (!camtrace_in_tshark())
         return TRUE;
     check_run();
     for (guint i = 0; run.args != NULL && !used && i < run.args->len; i++) {

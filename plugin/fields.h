@@ -22,6 +22,7 @@ typedef struct {
     gboolean all;        /* a visible tree without a -e list: every field */
     gboolean first_pass; /* tshark's first pass of -2: only filters count,
                             and nothing waits for names */
+    gboolean wait;       /* wait for the PTR names the packet shows */
 } camtrace_view;
 
 /* Whether this packet (with a tree) must show anything of CamTrace: the

@@ -73,12 +73,12 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
          * (tshark -z expert) even without one. */
         problems.count = camtrace_problems_of_frame(pinfo->num, problems.message);
         camtrace_fields_add_problems(pinfo, tree, tvb, &problems);
-        /* No tree yet (tshark's first pass of -2, or a run that prints no
-         * tree): when tshark's -e list prints PTR names, ask now without
-         * waiting, so the answers are in by the second pass; otherwise
-         * only note the addresses, for the first packet that wants
-         * names. */
-        if (camtrace_waits_for_names() && camtrace_ptr_wanted(CT_SCOPE_GLOBAL)) {
+        /* Nothing shown yet (tshark's first pass of -2, a run that prints
+         * no tree, the GUI's packet list as it loads): when tshark's -e
+         * list prints PTR names, ask now without waiting, so the answers
+         * are in by the second pass; otherwise only note the addresses,
+         * for the first packet that wants names. */
+        if (camtrace_ptr_wanted(CT_SCOPE_GLOBAL)) {
             if (camtrace_fields_print_names()) {
                 camtrace_ptr_ask(&src);
                 camtrace_ptr_ask(&dst);
@@ -103,7 +103,7 @@ dissect_camtrace(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         ptr_needed[i] = ptr_fields || (name_wanted[i] && name[i].source == CT_NAME_NONE);
         addrs[i] = &hosts[i]->addr;
     }
-    camtrace_ptr_lookup(addrs, ptr_needed, camtrace_waits_for_names() && !view.first_pass, ptr);
+    camtrace_ptr_lookup(addrs, ptr_needed, view.wait, ptr);
     for (int i = 0; i < 2; i++) {
         if (name_wanted[i] && name[i].source == CT_NAME_NONE && ptr[i].state == CT_PTR_FOUND)
             name[i] = camtrace_ptr_as_name(ptr[i].name);

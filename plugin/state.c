@@ -9,13 +9,13 @@
  * preference change marks settings, databases and resolver to be settled
  * again on next use.
  *
- * Reverse DNS: a ct_ptr resolver thread answers PTR questions.  tshark
- * waits for the names a packet needs, up to the timeout; the GUI never
- * waits: a GLib timeout hands names to Wireshark's host name table as
- * they arrive, which makes the packet list redraw (see refresh_names()).
- * Packets dissected without a tree cannot tell whether their names will
- * be shown: their addresses are noted, and the first packet that wants
- * names asks for them all.
+ * Reverse DNS: a ct_ptr resolver thread answers PTR questions.  A packet
+ * that is printed, filtered or read waits for the names it needs, up to
+ * the timeout; the GUI's packet list never waits: a GLib timeout hands
+ * names to Wireshark's host name table as they arrive, which makes the
+ * list redraw (see refresh_names()).  Packets dissected without a tree
+ * cannot tell whether their names will be shown: their addresses are
+ * noted, and the first packet that wants names asks for them all.
  */
 #include "state.h"
 
@@ -274,7 +274,7 @@ camtrace_names_on(void)
 }
 
 gboolean
-camtrace_waits_for_names(void)
+camtrace_in_tshark(void)
 {
     return st.sync;
 }

@@ -75,9 +75,10 @@ const char *camtrace_max_flows_source(void);
 
 gboolean camtrace_enabled(void);
 gboolean camtrace_names_on(void);
-/* tshark prints each packet once, so it waits for PTR names; the GUI
- * never waits and redraws when they arrive. */
-gboolean camtrace_waits_for_names(void);
+/* Running in tshark, which prints each packet once and so waits for the
+ * PTR names each packet shows; the GUI waits only where a packet is
+ * decided rather than drawn (see camtrace_view_of()). */
+gboolean camtrace_in_tshark(void);
 
 /* The enricher with its databases open, or NULL when enrichment is off.
  * Hosts it returns are valid until the next call of this function. */

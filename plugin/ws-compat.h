@@ -24,6 +24,7 @@
 
 #include <wireshark.h>
 #include <epan/addr_resolv.h>
+#include <epan/dfilter/dfilter.h>
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/proto.h>
@@ -159,6 +160,25 @@ ct_ws_dissect_with_taps(epan_dissect_t *edt, wtap *wth, ct_ws_record *r, frame_d
     /* Frame lengths are at most WTAP_MAX_PACKET_SIZE_STANDARD. */
     tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&r->buf), fd->cap_len, (gint)fd->pkt_len);
     epan_dissect_run_with_taps(edt, wtap_file_type_subtype(wth), &r->rec, tvb, fd, NULL);
+#endif
+}
+
+/* A display filter compiled (the test host's -Y); when it is not valid,
+ * *message (to g_free) says why. */
+static inline gboolean
+ct_ws_dfilter_compile(const char *text, dfilter_t **dfp, char **message)
+{
+#if CT_WS_AT_LEAST(4, 2)
+    df_error_t *error = NULL;
+    gboolean ok = dfilter_compile(text, dfp, &error);
+
+    if (!ok)
+        *message = g_strdup(error != NULL ? error->msg : "not a display filter");
+    if (error != NULL)
+        df_error_free(&error);
+    return ok;
+#else
+    return dfilter_compile(text, dfp, message);
 #endif
 }
 

@@ -1,7 +1,7 @@
 /* ct-epanhost.c - a minimal Wireshark for the CamTrace life-cycle tests.
  *
  *   ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE] [-z STAT] [-w MS] [-n ADDR]...
- *               [-t MODULE.PREF]... FILE...
+ *               [-t MODULE.PREF]... [-Y FILTER] FILE...
  *
  * tshark reads one capture and exits, so it never shows what the GUI does
  * all day: open a capture, close it, open another, change a preference in
@@ -22,6 +22,11 @@
  * "MODULE.PREF: TITLE", the title of that preference as the preferences
  * dialog would show it (static texts change with what was opened).
  *
+ * -Y opens each FILE as the GUI opens a capture and then applies a
+ * display filter (a pass that loads the packet list, then the filter's
+ * pass over the same frames) and prints "FILE: N packets, M shown": the
+ * packets a filter or button shows the first time it runs.
+ *
  * Built with the sanitizers, it lets LeakSanitizer and AddressSanitizer
  * watch the plugin across reloads and preference changes.  It prints one
  * line per file: "FILE: N packets".
@@ -31,6 +36,7 @@
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/frame_data.h>
+#include <epan/packet.h>
 #include <epan/prefs-int.h>
 #include <epan/prefs.h>
 #include <epan/stat_tap_ui.h>
@@ -61,54 +67,97 @@ frame_ts(struct packet_provider_data *prov, guint32 num)
     return NULL;
 }
 
+/* One pass over a capture, as Wireshark makes one: frames holds the
+ * capture's frame data, made by the first pass and kept for the next as
+ * the GUI keeps its packet list's; with dfcode, each packet is primed
+ * with the filter and *shown counts those that pass. */
 static gboolean
-dissect_file(const char *path)
+dissect_pass(const char *path, struct packet_provider_data *prov, epan_dissect_t *edt,
+             GPtrArray *frames, dfilter_t *dfcode, guint *shown)
 {
-    static const struct packet_provider_funcs funcs = {.get_frame_ts = frame_ts};
-    struct packet_provider_data prov = {NULL, NULL};
     int err = 0;
     gchar *err_info = NULL;
     wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, &err, &err_info, FALSE);
-    epan_t *epan;
-    epan_dissect_t *edt;
+    gboolean first = frames->len == 0;
     ct_ws_record record;
     gint64 offset;
     guint32 num = 0, cum_bytes = 0;
     nstime_t elapsed = NSTIME_INIT_ZERO;
-    frame_data prev;
 
     if (wth == NULL) {
         fprintf(stderr, "ct-epanhost: cannot open %s: %s\n", path, wtap_strerror(err));
         g_free(err_info);
         return FALSE;
     }
-    epan = epan_new(&prov, &funcs);
-    edt = epan_dissect_new(epan, TRUE, TRUE);
     ct_ws_record_init(&record);
     reset_tap_listeners();
+    prov->ref = prov->prev_dis = NULL;
     while (ct_ws_read(wth, &record, &err, &err_info, &offset)) {
-        frame_data fd;
+        frame_data *fd;
 
-        frame_data_init(&fd, ++num, &record.rec, offset, cum_bytes);
-        frame_data_set_before_dissect(&fd, &elapsed, &prov.ref, prov.prev_dis);
-        ct_ws_dissect_with_taps(edt, wth, &record, &fd);
-        frame_data_set_after_dissect(&fd, &cum_bytes);
-        prev = fd;
-        prov.prev_dis = &prev;
-        if (prov.ref == &fd)
-            prov.ref = &prev;
+        if (first) {
+            fd = g_new(frame_data, 1);
+            frame_data_init(fd, num + 1, &record.rec, offset, cum_bytes);
+            g_ptr_array_add(frames, fd);
+        } else if (num < frames->len) {
+            fd = g_ptr_array_index(frames, num);
+        } else {
+            fprintf(stderr, "ct-epanhost: %s grew between passes\n", path);
+            break;
+        }
+        num++;
+        frame_data_set_before_dissect(fd, &elapsed, &prov->ref, prov->prev_dis);
+        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        if (dfcode != NULL)
+            epan_dissect_prime_with_dfilter(edt, dfcode);
+        ct_ws_dissect_with_taps(edt, wth, &record, fd);
+        if (dfcode != NULL && dfilter_apply_edt(dfcode, edt))
+            (*shown)++;
+        frame_data_set_after_dissect(fd, &cum_bytes);
+        prov->prev_dis = fd;
         epan_dissect_reset(edt);
-        frame_data_destroy(&fd);
         wtap_rec_reset(&record.rec);
     }
     draw_tap_listeners(TRUE);
-    printf("%s: %u packets\n", path, num);
-    epan_dissect_free(edt);
-    epan_free(epan);
     ct_ws_record_cleanup(&record);
     wtap_close(wth);
     g_free(err_info);
     return err == 0;
+}
+
+static void
+free_frame(gpointer data)
+{
+    frame_data_destroy(data);
+    g_free(data);
+}
+
+/* A capture in a new epan session.  Without a filter, dissected once with
+ * a visible tree, as the packet details would.  With one, as the GUI
+ * opens a capture and then applies a display filter: a pass without a
+ * visible tree (the packet list as it loads), then the filter's pass;
+ * prints how many packets it shows. */
+static gboolean
+open_capture(const char *path, dfilter_t *dfcode)
+{
+    static const struct packet_provider_funcs funcs = {.get_frame_ts = frame_ts};
+    struct packet_provider_data prov = {NULL, NULL};
+    GPtrArray *frames = g_ptr_array_new_with_free_func(free_frame);
+    epan_t *epan = epan_new(&prov, &funcs);
+    epan_dissect_t *edt = epan_dissect_new(epan, TRUE, dfcode == NULL);
+    guint shown = 0;
+    gboolean ok = dissect_pass(path, &prov, edt, frames, NULL, NULL);
+
+    if (ok && dfcode != NULL)
+        ok = dissect_pass(path, &prov, edt, frames, dfcode, &shown);
+    if (dfcode != NULL)
+        printf("%s: %u packets, %u shown\n", path, frames->len, shown);
+    else
+        printf("%s: %u packets\n", path, frames->len);
+    epan_dissect_free(edt);
+    epan_free(epan);
+    g_ptr_array_free(frames, TRUE);
+    return ok;
 }
 
 /* The GUI's event loop, for ms milliseconds. */
@@ -179,6 +228,8 @@ main(int argc, char **argv)
     GPtrArray *stats = g_ptr_array_new();
     GPtrArray *names = g_ptr_array_new();
     GPtrArray *titles = g_ptr_array_new();
+    const char *filter = NULL;
+    dfilter_t *dfcode = NULL;
     guint wait_ms = 0;
     int status = 0;
     int i = 1;
@@ -209,13 +260,15 @@ main(int argc, char **argv)
             g_ptr_array_add(names, argv[i + 1]);
         } else if (strcmp(argv[i], "-t") == 0) {
             g_ptr_array_add(titles, argv[i + 1]);
+        } else if (strcmp(argv[i], "-Y") == 0) {
+            filter = argv[i + 1];
         } else {
             break;
         }
     }
     if (i >= argc) {
         fprintf(stderr, "usage: ct-epanhost [-o PREF:VALUE]... [-s PREF:VALUE]... [-z STAT] "
-                        "[-w MS] [-n ADDR]... [-t MODULE.PREF]... FILE...\n");
+                        "[-w MS] [-n ADDR]... [-t MODULE.PREF]... [-Y FILTER] FILE...\n");
         return 2;
     }
     prefs_apply_all();
@@ -227,6 +280,14 @@ main(int argc, char **argv)
         }
     }
     start_requested_stats();
+    if (filter != NULL) {
+        char *message = NULL;
+        if (!ct_ws_dfilter_compile(filter, &dfcode, &message) || dfcode == NULL) {
+            fprintf(stderr, "ct-epanhost: bad filter \"%s\": %s\n", filter,
+                    message ? message : "empty");
+            return 2;
+        }
+    }
     for (int first = i; i < argc; i++) {
         if (i == first + 1 && later->len > 0) {
             for (guint p = 0; p < later->len; p++) {
@@ -235,7 +296,7 @@ main(int argc, char **argv)
             }
             prefs_apply_all();
         }
-        if (!dissect_file(argv[i]))
+        if (!open_capture(argv[i], dfcode))
             status = 1;
     }
     run_main_loop(wait_ms);
@@ -247,6 +308,8 @@ main(int argc, char **argv)
         if (!print_pref_title(g_ptr_array_index(titles, t)))
             status = 2;
     }
+    if (dfcode != NULL)
+        dfilter_free(dfcode);
     g_ptr_array_free(names, TRUE);
     g_ptr_array_free(titles, TRUE);
     g_ptr_array_free(later, TRUE);
