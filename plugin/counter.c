@@ -383,7 +383,7 @@ camtrace_flow_counter_add(camtrace_flow_counter *c, packet_info *pinfo, const vo
             own->name.domain = own->text + (data->own.domain - data->own.name);
         g_hash_table_insert(c->own, key, own);
     }
-    if (c->macs != NULL && data->has_mac && ct_scope_is_local(ct_addr_scope(&pkt.src)) &&
+    if (c->macs != NULL && data->has_mac && camtrace_is_local(&pkt.src) &&
         g_hash_table_size(c->macs) < c->max_macs && !g_hash_table_contains(c->macs, &pkt.src))
         g_hash_table_insert(c->macs, g_memdup2(&pkt.src, sizeof pkt.src),
                             g_memdup2(data->src_mac, 6));

@@ -220,7 +220,7 @@ count_side(GPtrArray *devices, GHashTable *by_addr, const camtrace_flow_counter 
 
     ct_enricher *enricher;
 
-    if (!ct_scope_is_local(ct_addr_scope(local)))
+    if (!camtrace_is_local(local))
         return;
     if ((enricher = camtrace_enricher()) != NULL)
         host = ct_enricher_host(enricher, peer);

@@ -219,13 +219,6 @@ free_parts(gpointer data)
     g_free(p);
 }
 
-static gboolean
-is_local(const ct_addr *addr, const ct_host *host)
-{
-    return ct_scope_is_local(host ? host->scope : ct_addr_scope(addr)) ||
-           ct_netlist_contains(camtrace_local_networks(), addr);
-}
-
 /* One end as ct_ecs writes it; name and ptr_name hold its texts. */
 static void
 ecs_end(ct_ecs_end *e, const camtrace_flow_counter *counter, const ct_host *host, GHashTable *cache,
@@ -305,8 +298,8 @@ write_ecs(ct_out *out, GHashTable *cache, guint64 *evictions, const char *index,
     for (int s = 0; s < 2; s++)
         ecs_end(&e.end[s], counter, hosts[s], cache, &names.name[s], ptr[s]);
     /* The device: the local end, the initiator when both are. */
-    local[0] = is_local(&f->src, hosts[0]);
-    local[1] = is_local(&f->dst, hosts[1]);
+    local[0] = camtrace_is_local(&f->src);
+    local[1] = camtrace_is_local(&f->dst);
     e.device = local[0] ? 0 : local[1] ? 1 : -1;
     if (index != NULL)
         ct_ecs_write_action(out, index);

@@ -210,8 +210,8 @@ camtrace_dissector_register(void)
         "Networks whose addresses are your devices although they are public (CIDR prefixes, "
         "comma-separated, such as 203.0.113.0/24, 2001:db8:1::/48). Private, link-local and "
         "unique-local addresses are local anyway; the other end of a packet is its remote "
-        "end (camtrace.remote.*). Empty: CAMTRACE_LOCAL_NETWORKS from the environment or "
-        ".env.",
+        "end (camtrace.remote.*), and the devices report lists them as devices. Empty: "
+        "CAMTRACE_LOCAL_NETWORKS from the environment or .env.",
         &p->local_networks);
 
     prefs_register_uint_preference(

@@ -21,13 +21,6 @@
 static int proto_camtrace = -1;
 static ct_flow_table *flows; /* this capture's, for the responders */
 
-static gboolean
-is_local(const ct_host *host)
-{
-    return ct_scope_is_local(host->scope) ||
-           ct_netlist_contains(camtrace_local_networks(), &host->addr);
-}
-
 /* The side (0 source, 1 destination) that received the first packet of
  * this packet's flow. */
 static int
@@ -51,7 +44,7 @@ responder_side(packet_info *pinfo, const ct_host *const hosts[2])
 int
 camtrace_remote_side(packet_info *pinfo, const ct_host *const hosts[2])
 {
-    gboolean local[2] = {is_local(hosts[0]), is_local(hosts[1])};
+    gboolean local[2] = {camtrace_is_local(&hosts[0]->addr), camtrace_is_local(&hosts[1]->addr)};
     gpointer kept;
     int side;
 

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ct_config.h"
+#include "ct_netlist.h"
 
 /* The addresses each per-address store holds at most, unless set: the
  * enricher (about 200 bytes an address), the PTR answers (about 150) and
@@ -279,11 +280,11 @@ camtrace_in_tshark(void)
     return st.sync;
 }
 
-const ct_netlist *
-camtrace_local_networks(void)
+gboolean
+camtrace_is_local(const ct_addr *addr)
 {
     settle();
-    return ct_netlist_size(st.local_networks) > 0 ? st.local_networks : NULL;
+    return ct_scope_is_local(ct_addr_scope(addr)) || ct_netlist_contains(st.local_networks, addr);
 }
 
 const char *

@@ -22,7 +22,6 @@
 #include "ct_flow.h"
 #include "ct_home.h"
 #include "ct_names.h"
-#include "ct_netlist.h"
 #include "ct_out.h"
 #include "ct_ptr.h"
 #include "problems.h"
@@ -95,10 +94,11 @@ const char *camtrace_files_text(void);
 
 /* The home country (ISO 3166-1 alpha-2, upper case), or NULL when unset. */
 const char *camtrace_home_country(void);
-/* The user's own networks (preference camtrace.local_networks, else
- * CAMTRACE_LOCAL_NETWORKS): their addresses are local devices too.  NULL
- * when none are set or the setting is bad (said once). */
-const ct_netlist *camtrace_local_networks(void);
+/* Whether addr is a local device's: private, link-local or unique-local,
+ * or in the user's own networks (preference camtrace.local_networks, else
+ * CAMTRACE_LOCAL_NETWORKS; a bad setting is said once and counts as
+ * none). */
+gboolean camtrace_is_local(const ct_addr *addr);
 /* ct_home_foreign() of a packet or flow between a and b (either may be
  * NULL) with this home country. */
 ct_foreign camtrace_foreign(const ct_host *a, const ct_host *b);

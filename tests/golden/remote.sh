@@ -130,6 +130,15 @@ case_remote_own_networks() {
     check_remote "$CT_SANDBOX/own.tsv" "$CT_SANDBOX/flows.csv" "$prefix"
     awk -F'\t' -v p="$prefix" 'index($9, p) == 1 { n++ } END { exit n > 0 ? 0 : 1 }' \
         "$CT_SANDBOX/own.tsv" || ct_fail "no packet has the own network's device as local"
+    # The devices report counts them as devices too (with their MACs).
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) -o "camtrace.local_networks:2a02:8108:1:2::/64" -q \
+        -z camtrace,devices >"$CT_SANDBOX/devices.txt"
+    grep -q "^${prefix}[0-9a-f:]* (MAC " "$CT_SANDBOX/devices.txt" ||
+        ct_fail "the devices report lists no device of the own network"
+    ct_tshark -- -r "$SAMPLE" $(with_dbs) -q -z camtrace,devices >"$CT_SANDBOX/devices.txt"
+    if grep -q "^${prefix}" "$CT_SANDBOX/devices.txt"; then
+        ct_fail "a public address is a device without the own networks set"
+    fi
     # The same from the environment.
     ct_tshark CAMTRACE_LOCAL_NETWORKS=2a02:8108:1:2::/64 -- -r "$SAMPLE" $(with_dbs) \
         -Y "camtrace.src.summary" -T fields -e camtrace.local >"$CT_SANDBOX/env.txt"
