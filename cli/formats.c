@@ -12,27 +12,6 @@
 #include "ct_ecs.h"
 #include "records.h"
 
-/* Bytes of a bad value quoted in a message. */
-#define SHOW_MAX 40
-
-static const char *
-show(char out[SHOW_MAX * 4 + 4], const char *text, size_t len)
-{
-    char *o = out;
-
-    for (size_t i = 0; i < len && i < SHOW_MAX; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
-            *o++ = (char)ch;
-        else
-            o += g_snprintf(o, 5, "\\x%02X", ch);
-    }
-    if (len > SHOW_MAX)
-        o = g_stpcpy(o, "...");
-    *o = '\0';
-    return out;
-}
-
 /* A string member's text: in place, or decoded into the scratch buffer. */
 static const char *
 string_text(record *r, const ct_json_member *m, size_t *len)
@@ -50,14 +29,15 @@ string_text(record *r, const ct_json_member *m, size_t *len)
 static int
 bad(record *r, const char *name, const ct_json_member *m, const char *what)
 {
-    char shown[SHOW_MAX * 4 + 4];
+    char shown[RECORD_QUOTE_SIZE];
 
     if (m->type == CT_JSON_STRING) {
         size_t len;
         const char *s = string_text(r, m, &len);
-        g_string_printf(r->why, "%s \"%s\" is not %s", name, show(shown, s, len), what);
+        g_string_printf(r->why, "%s \"%s\" is not %s", name, record_quote(shown, s, len), what);
     } else {
-        g_string_printf(r->why, "%s %s is not %s", name, show(shown, m->value, m->value_len), what);
+        g_string_printf(r->why, "%s %s is not %s", name,
+                        record_quote(shown, m->value, m->value_len), what);
     }
     return -1;
 }
@@ -523,9 +503,9 @@ read_eve(record *r, ct_addr *src, ct_addr *dst)
     if (rc <= 0)
         return false;
     if (strcmp(type, "flow") != 0 && strcmp(type, "netflow") != 0) {
-        char shown[SHOW_MAX * 4 + 4];
+        char shown[RECORD_QUOTE_SIZE];
         g_string_printf(r->why, "EVE event_type \"%s\" is not flow or netflow",
-                        show(shown, type, strlen(type)));
+                        record_quote(shown, type, strlen(type)));
         return false;
     }
     netflow = type[0] == 'n';

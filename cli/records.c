@@ -13,7 +13,6 @@
 #include "ct_out.h"
 
 /* Bytes of a bad value quoted in a message. */
-#define SHOW_MAX 40
 
 void
 record_init(record *r, size_t max_len, unsigned max_depth)
@@ -35,21 +34,19 @@ record_clear(record *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Input text quoted in a message: printable ASCII as is, the rest as \xNN,
- * at most SHOW_MAX bytes. */
-static const char *
-show(char out[SHOW_MAX * 4 + 4], const char *text, size_t len)
+const char *
+record_quote(char out[RECORD_QUOTE_SIZE], const char *text, size_t len)
 {
     char *o = out;
 
-    for (size_t i = 0; i < len && i < SHOW_MAX; i++) {
+    for (size_t i = 0; i < len && i < RECORD_QUOTE_MAX; i++) {
         unsigned char ch = (unsigned char)text[i];
         if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
             *o++ = (char)ch;
         else
             o += g_snprintf(o, 5, "\\x%02X", ch);
     }
-    if (len > SHOW_MAX)
+    if (len > RECORD_QUOTE_MAX)
         o = g_stpcpy(o, "...");
     *o = '\0';
     return out;
@@ -160,7 +157,7 @@ parse_ipv4(const char *s, size_t len, ct_addr *addr)
 bool
 record_read_address(record *r, const char *name, const ct_json_member *m, ct_addr *addr)
 {
-    char shown[SHOW_MAX * 4 + 4];
+    char shown[RECORD_QUOTE_SIZE];
     char text[CT_ADDR_STRLEN + 1];
     const char *s;
     size_t len;
@@ -194,7 +191,7 @@ record_read_address(record *r, const char *name, const ct_json_member *m, ct_add
         if (ct_addr_parse(text, addr))
             return true;
     }
-    g_string_printf(r->why, "%s \"%s\" is not an IP address", name, show(shown, s, len));
+    g_string_printf(r->why, "%s \"%s\" is not an IP address", name, record_quote(shown, s, len));
     return false;
 }
 
@@ -223,9 +220,9 @@ record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst
         if (m[i].key_escaped) {
             for (size_t k = 0; k < m[i].key_len; k++) {
                 if ((unsigned char)m[i].key[k] < 0x20) {
-                    char shown[SHOW_MAX * 4 + 4];
+                    char shown[RECORD_QUOTE_SIZE];
                     g_string_printf(r->why, "key \"%s\" has a control character",
-                                    show(shown, m[i].key, m[i].key_len));
+                                    record_quote(shown, m[i].key, m[i].key_len));
                     return false;
                 }
             }

@@ -20,6 +20,12 @@
 #include "ct_json.h"
 #include "formats.h"
 
+/* Input text quoted in a message: printable ASCII as is, the rest as
+ * \xNN, at most RECORD_QUOTE_MAX bytes of it ("..." after). */
+#define RECORD_QUOTE_MAX 40
+#define RECORD_QUOTE_SIZE (RECORD_QUOTE_MAX * 4 + 4)
+const char *record_quote(char out[RECORD_QUOTE_SIZE], const char *text, size_t len);
+
 /* The seed's columns that come from the input (ct_out_seed_columns 0-7),
  * then the flow export's that ECS documents use. */
 enum {
