@@ -8,7 +8,7 @@
  * address, the name, organization and country of both ends, the
  * destination address; then protocol, ports, packets and bytes each way
  * and in all, the start, whether the flow leaves the home country, where
- * the names came from, the ASNs of both ends and the destination's city.
+ * the names came from, the destination's ASN and city.
  * The dialog opens sorted by its first column, so by source: a device's
  * flows together, in the order of their first packets.  Its size is
  * Wireshark's (587x459 until the user resizes it; it then keeps the size
@@ -61,7 +61,6 @@ enum {
     COL_FOREIGN,
     COL_SRC_NAME_SOURCE,
     COL_DST_NAME_SOURCE,
-    COL_SRC_ASN,
     COL_DST_ASN,
     COL_DST_CITY,
     N_COLS
@@ -98,7 +97,6 @@ static stat_tap_table_item columns[N_COLS] = {
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Abroad", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src name source", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst name source", "%s"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Src ASN", FMT_OPTIONAL},
     {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Dst ASN", FMT_OPTIONAL},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst city", "%s"},
 };
@@ -175,7 +173,6 @@ set_ends(stat_tap_table *table, guint row, const ct_flow *f)
     set_string(table, row, COL_FOREIGN,
                ct_home_foreign_text(camtrace_home_country(), camtrace_foreign(src, dst),
                                     ct_home_any_global(src, dst)));
-    set_uint(table, row, COL_SRC_ASN, src ? src->geo.asn : 0);
     set_uint(table, row, COL_DST_ASN, dst ? dst->geo.asn : 0);
     set_string(table, row, COL_DST_CITY, dst ? dst->geo.city : NULL);
 }

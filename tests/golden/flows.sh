@@ -163,9 +163,9 @@ case_flows_table() {
         2>"$CT_SANDBOX/err.txt"
     ct_expect_quiet "$CT_SANDBOX/err.txt"
     ct_check_baseline flows-table "$table"
-    # Every row has all 24 cells: a cell of type TABLE_ITEM_NONE would end
+    # Every row has all 23 cells: a cell of type TABLE_ITEM_NONE would end
     # tshark's line early.
-    a=$(awk -F' [|]' '/ [|]$/ && !/^Source / && NF != 25 { print NR ": " NF - 1 " cells" }' \
+    a=$(awk -F' [|]' '/ [|]$/ && !/^Source / && NF != 24 { print NR ": " NF - 1 " cells" }' \
         "$table")
     expect_eq "rows with fewer cells than columns" "$a" ""
     a=$(awk -F' [|]' -v OFS=, '/^[0-9a-f:.]+ [|]/ {
@@ -175,16 +175,16 @@ case_flows_table() {
         awk -F, -v OFS=, 'NR > 1 { print $1, $2, $3, $4, $5, $6, $29, $30, $31, $32 }')
     [ -n "$a" ] || ct_fail "the table has no rows"
     expect_eq "table rows against the export" "$a" "$b"
-    # Names, their sources, organizations, countries, ASNs and the city:
+    # Names, their sources, organizations, countries, the ASN and city:
     # the export's, a name and its source in cells of their own.
     a=$(awk -F' [|]' -v OFS='|' '/^[0-9a-f:.]+ [|]/ {
-        print $2, $20, $3, $4, $22, $5, $21, $6, $7, $23, $24 }' "$table")
+        print $2, $20, $3, $4, $5, $21, $6, $7, $22, $23 }' "$table")
     b=$(ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows | tr -d '\r' |
         python3 -c 'import csv, sys
 for r in csv.DictReader(sys.stdin):
     print("|".join(r[k] for k in ("src_name", "src_name_source", "src_as_org",
-        "src_country_iso", "src_asn", "dst_name", "dst_name_source", "dst_as_org",
-        "dst_country_iso", "dst_asn", "dst_city")))')
+        "src_country_iso", "dst_name", "dst_name_source", "dst_as_org", "dst_country_iso",
+        "dst_asn", "dst_city")))')
     expect_eq "names, organizations and ASNs against the export" "$a" "$b"
     echo "$a" | grep -q '^|*device-metrics-us.amazon.com|sni|AMAZON-02|US|16509|Ashburn$' ||
         ct_fail "no row names device-metrics-us.amazon.com from its SNI"
