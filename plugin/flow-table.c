@@ -13,6 +13,8 @@
  * flows together, in the order of their first packets.  Its size is
  * Wireshark's (587x459 until the user resizes it; it then keeps the size
  * under the table's title): a plugin has no say, hence short titles.
+ * Text cells hold no '"' and no formula (csv_safe()), as the dialog's CSV
+ * does not escape them.
  *
  * Rows are the flows of a camtrace_flow_counter in the order of their
  * first packets (row i is flow i), and change as packets arrive: counts
@@ -116,19 +118,48 @@ cell_is(stat_tap_table *table, guint row, guint col, const char *value)
     return g_strcmp0(stat_tap_get_field_data(table, row, col)->value.string_value, value) == 0;
 }
 
+/* Text as the dialog's CSV can hold it: Wireshark writes a text cell as
+ * '"' TEXT '"' without doubling the quotes in it, so a name from the
+ * capture with a '"' would end its cell early and add cells of its own
+ * choosing.  A quote becomes \034 (the \DDD escape of names), and text
+ * that a spreadsheet would take for a formula gets the apostrophe the
+ * flow export gives it.  NULL when value can stay as it is. */
+static char *
+csv_safe(const char *value)
+{
+    gboolean formula = value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL;
+    GString *text;
+
+    if (!formula && strchr(value, '"') == NULL)
+        return NULL;
+    text = g_string_new(formula ? "'" : "");
+    for (const char *p = value; *p != '\0'; p++) {
+        if (*p == '"')
+            g_string_append(text, "\\034");
+        else
+            g_string_append_c(text, *p);
+    }
+    return g_string_free(text, FALSE);
+}
+
 /* NULL is the empty cell. */
 static void
 set_string(stat_tap_table *table, guint row, guint col, const char *value)
 {
     stat_tap_table_item_type *cell = stat_tap_get_field_data(table, row, col);
+    char *safe;
 
     if (value == NULL)
         value = "";
-    if (cell->value.string_value != NULL && strcmp(cell->value.string_value, value) == 0)
-        return;
-    g_free((char *)cell->value.string_value);
-    cell->type = TABLE_ITEM_STRING;
-    cell->value.string_value = g_strdup(value);
+    safe = csv_safe(value);
+    if (safe != NULL)
+        value = safe;
+    if (cell->value.string_value == NULL || strcmp(cell->value.string_value, value) != 0) {
+        g_free((char *)cell->value.string_value);
+        cell->type = TABLE_ITEM_STRING;
+        cell->value.string_value = g_strdup(value);
+    }
+    g_free(safe);
 }
 
 static void

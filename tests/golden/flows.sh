@@ -201,6 +201,13 @@ for r in csv.DictReader(sys.stdin):
     echo "$a" | grep -qx unknown || ct_fail "no flow of the sample is Abroad unknown"
     [ "$(echo "$a" | grep -c '^yes$')" -gt 0 ] && [ "$(echo "$a" | grep -c '^no$')" -gt 0 ] ||
         ct_fail "the sample has flows abroad and at home: $a"
+    # A name with quotes, from an HTTP Host of names.pcap: the dialog's CSV
+    # writes text between quotes as it is, so the table holds none, and no
+    # formula.
+    a=$(ct_tshark -- -q -r names.pcap -z camtrace,flowtable |
+        awk -F' [|]' '/^[0-9a-f:.]+ [|]/ && $5 ~ /hyperlink/ { print $5 }')
+    expect_eq "a Host with quotes in the table" "$a" \
+        "'=hyperlink(\\034http://x.example\\034)\\009.evil.example"
     # A filter selects the packets counted.
     a=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flowtable,udp.port == 53' |
         grep -c '^[0-9a-f:.]* [|]')
