@@ -28,6 +28,7 @@
  */
 
 #include <wireshark.h>
+#include <string.h>
 #include <epan/packet.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
