@@ -4,8 +4,17 @@
  * the table and save it as CSV or YAML, and it retaps when the display
  * filter is applied.  tshark prints it with -z camtrace,flowtable[,FILTER].
  * The CSV/JSON export (flows.c) stays the way to get every column; this
- * table shows what a person reads: endpoints, totals each way, and the
- * names, organizations and places of both ends.
+ * table shows what a person reads, who talks to whom first: the source
+ * address, the name, organization and country of both ends, the
+ * destination address; then protocol, ports, packets and bytes each way
+ * and in all, the start, whether the flow leaves the home country, where
+ * the names came from, the destination's ASN and city.
+ * The dialog opens sorted by its first column, so by source: a device's
+ * flows together, in the order of their first packets.  Its size is
+ * Wireshark's (587x459 until the user resizes it; it then keeps the size
+ * under the table's title): a plugin has no say, hence short titles.
+ * Text cells hold no '"' and no formula (csv_safe()), as the dialog's CSV
+ * does not escape them.
  *
  * Rows are the flows of a camtrace_flow_counter in the order of their
  * first packets (row i is flow i), and change as packets arrive: counts
@@ -13,12 +22,13 @@
  * initiated, and names fill in as the export gives them (a DNS answer,
  * server name or Host from the capture, else a PTR name once it has
  * arrived by a later packet of the flow; PTR names that arrive after a
- * flow's last packet show on the next retap).  Wireshark's table model has one table per
- * statistic, so there is one counter, made on first use and kept, with
- * its "tcp" tap listener, until the plugin shuts down.
+ * flow's last packet show on the next retap).  Wireshark's table model
+ * has one table per statistic, so there is one counter, made on first use
+ * and kept, with its "tcp" tap listener, until the plugin shuts down.
  */
 
 #include <wireshark.h>
+#include <string.h>
 #include <epan/packet.h>
 #include <epan/stat_tap_ui.h>
 #include <epan/tap.h>
@@ -30,53 +40,68 @@
 
 #define TABLE_TITLE "CamTrace Flows"
 
+/* Who talks to whom first, so that the dialog shows it when it opens; the
+ * dialog sorts by the first column then. */
 enum {
-    COL_START,
-    COL_PROTO,
     COL_SRC,
-    COL_SRC_PORT,
-    COL_DST,
-    COL_DST_PORT,
-    COL_PKTS,
-    COL_BYTES,
-    COL_SRC_PKTS,
-    COL_SRC_BYTES,
-    COL_DST_PKTS,
-    COL_DST_BYTES,
     COL_SRC_NAME,
     COL_SRC_ORG,
     COL_SRC_COUNTRY,
     COL_DST_NAME,
-    COL_DST_ASN,
     COL_DST_ORG,
     COL_DST_COUNTRY,
-    COL_DST_CITY,
+    COL_DST,
+    COL_PROTO,
+    COL_SRC_PORT,
+    COL_DST_PORT,
+    COL_SRC_PKTS,
+    COL_SRC_BYTES,
+    COL_DST_PKTS,
+    COL_DST_BYTES,
+    COL_PKTS,
+    COL_BYTES,
+    COL_START,
     COL_FOREIGN,
+    COL_SRC_NAME_SOURCE,
+    COL_DST_NAME_SOURCE,
+    COL_DST_ASN,
+    COL_DST_CITY,
     N_COLS
 };
 
+/* Numbers are TABLE_ITEM_UINT in every row, so that the dialog sorts them
+ * as numbers and its CSV writes them unquoted.  A port or ASN that is
+ * absent (ICMP, an address no database knows) is 0: a cell of another type
+ * is no way out, as tshark prints a cell by its column's type and the
+ * dialog leaves a TABLE_ITEM_NONE cell out of the row it copies or saves,
+ * and tshark ends the row's line at one.  "%.0u" prints 0 as nothing in
+ * tshark; the dialog, its CSV and its YAML show 0. */
+#define FMT_OPTIONAL "%.0u"
+
 static stat_tap_table_item columns[N_COLS] = {
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Start", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Source", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Src port", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Destination", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Dst port", "%s"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes", "%u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets src to dst", "%u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes src to dst", "%u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets dst to src", "%u"},
-    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes dst to src", "%u"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src name", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src organization", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src org", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src country", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst name", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Dst ASN", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst organization", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst org", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst country", "%s"},
-    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst city", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Destination", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Protocol", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Src port", FMT_OPTIONAL},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Dst port", FMT_OPTIONAL},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Src pkts", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Src bytes", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Dst pkts", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Dst bytes", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Packets", "%u"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Bytes", "%u"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Start", "%s"},
     {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Abroad", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Src name source", "%s"},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst name source", "%s"},
+    {TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Dst ASN", FMT_OPTIONAL},
+    {TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Dst city", "%s"},
 };
 
 static camtrace_flow_counter *counter;
@@ -88,14 +113,54 @@ clamp_count(guint64 n)
     return n > G_MAXUINT ? G_MAXUINT : (guint)n;
 }
 
+static gboolean
+cell_is(stat_tap_table *table, guint row, guint col, const char *value)
+{
+    return g_strcmp0(stat_tap_get_field_data(table, row, col)->value.string_value, value) == 0;
+}
+
+/* Text as the dialog's CSV can hold it: Wireshark writes a text cell as
+ * '"' TEXT '"' without doubling the quotes in it, so a name from the
+ * capture with a '"' would end its cell early and add cells of its own
+ * choosing.  A quote becomes \034 (the \DDD escape of names), and text
+ * that a spreadsheet would take for a formula gets the apostrophe the
+ * flow export gives it.  NULL when value can stay as it is. */
+static char *
+csv_safe(const char *value)
+{
+    gboolean formula = value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL;
+    GString *text;
+
+    if (!formula && strchr(value, '"') == NULL)
+        return NULL;
+    text = g_string_new(formula ? "'" : "");
+    for (const char *p = value; *p != '\0'; p++) {
+        if (*p == '"')
+            g_string_append(text, "\\034");
+        else
+            g_string_append_c(text, *p);
+    }
+    return g_string_free(text, FALSE);
+}
+
+/* NULL is the empty cell. */
 static void
 set_string(stat_tap_table *table, guint row, guint col, const char *value)
 {
     stat_tap_table_item_type *cell = stat_tap_get_field_data(table, row, col);
+    char *safe;
 
-    g_free((char *)cell->value.string_value);
-    cell->type = TABLE_ITEM_STRING;
-    cell->value.string_value = g_strdup(value ? value : "");
+    if (value == NULL)
+        value = "";
+    safe = csv_safe(value);
+    if (safe != NULL)
+        value = safe;
+    if (cell->value.string_value == NULL || strcmp(cell->value.string_value, value) != 0) {
+        g_free((char *)cell->value.string_value);
+        cell->type = TABLE_ITEM_STRING;
+        cell->value.string_value = g_strdup(value);
+    }
+    g_free(safe);
 }
 
 static void
@@ -107,39 +172,15 @@ set_uint(stat_tap_table *table, guint row, guint col, guint64 value)
     cell->value.uint_value = clamp_count(value);
 }
 
-static gboolean
-cell_is(stat_tap_table *table, guint row, guint col, const char *value)
-{
-    return g_strcmp0(stat_tap_get_field_data(table, row, col)->value.string_value, value) == 0;
-}
-
+/* The name and where it came from, in two cells as the flow export has
+ * them (src_name, src_name_source). */
 static void
-set_port(stat_tap_table *table, guint row, guint col, const ct_flow *f, guint16 port)
+set_name(stat_tap_table *table, guint row, guint name_col, guint source_col, const ct_name *name)
 {
-    char text[8];
+    gboolean known = name->source != CT_NAME_NONE;
 
-    if (f->has_ports)
-        g_snprintf(text, sizeof text, "%u", port);
-    else
-        text[0] = '\0';
-    set_string(table, row, col, text);
-}
-
-/* "name (source)", as the flow export gives it. */
-static void
-set_name(stat_tap_table *table, guint row, guint col, const ct_name *name)
-{
-    char *text;
-
-    if (name->source == CT_NAME_NONE) {
-        if (!cell_is(table, row, col, ""))
-            set_string(table, row, col, NULL);
-        return;
-    }
-    text = g_strdup_printf("%s (%s)", name->name, ct_name_source_label(name->source));
-    if (!cell_is(table, row, col, text))
-        set_string(table, row, col, text);
-    g_free(text);
+    set_string(table, row, name_col, known ? name->name : NULL);
+    set_string(table, row, source_col, known ? ct_name_source_label(name->source) : NULL);
 }
 
 /* The cells that depend on which end is the source. */
@@ -153,23 +194,18 @@ set_ends(stat_tap_table *table, guint row, const ct_flow *f)
 
     ct_addr_format(&f->src, text);
     set_string(table, row, COL_SRC, text);
-    set_port(table, row, COL_SRC_PORT, f, f->sport);
-    ct_addr_format(&f->dst, text);
-    set_string(table, row, COL_DST, text);
-    set_port(table, row, COL_DST_PORT, f, f->dport);
     set_string(table, row, COL_SRC_ORG, src ? src->geo.as_org : NULL);
     set_string(table, row, COL_SRC_COUNTRY, src ? src->geo.country_iso : NULL);
+    set_string(table, row, COL_DST_ORG, dst ? dst->geo.as_org : NULL);
+    set_string(table, row, COL_DST_COUNTRY, dst ? dst->geo.country_iso : NULL);
+    ct_addr_format(&f->dst, text);
+    set_string(table, row, COL_DST, text);
+    set_uint(table, row, COL_SRC_PORT, f->has_ports ? f->sport : 0);
+    set_uint(table, row, COL_DST_PORT, f->has_ports ? f->dport : 0);
     set_string(table, row, COL_FOREIGN,
                ct_home_foreign_text(camtrace_home_country(), camtrace_foreign(src, dst),
                                     ct_home_any_global(src, dst)));
-    if (dst != NULL && dst->geo.asn != 0) {
-        g_snprintf(text, sizeof text, "%u", dst->geo.asn);
-        set_string(table, row, COL_DST_ASN, text);
-    } else {
-        set_string(table, row, COL_DST_ASN, NULL);
-    }
-    set_string(table, row, COL_DST_ORG, dst ? dst->geo.as_org : NULL);
-    set_string(table, row, COL_DST_COUNTRY, dst ? dst->geo.country_iso : NULL);
+    set_uint(table, row, COL_DST_ASN, dst ? dst->geo.asn : 0);
     set_string(table, row, COL_DST_CITY, dst ? dst->geo.city : NULL);
 }
 
@@ -225,8 +261,8 @@ flow_table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, co
     set_uint(table, row, COL_DST_PKTS, f.dst_pkts);
     set_uint(table, row, COL_DST_BYTES, f.dst_bytes);
     camtrace_flow_counter_names(counter, index, &f, &names);
-    set_name(table, row, COL_SRC_NAME, &names.name[0]);
-    set_name(table, row, COL_DST_NAME, &names.name[1]);
+    set_name(table, row, COL_SRC_NAME, COL_SRC_NAME_SOURCE, &names.name[0]);
+    set_name(table, row, COL_DST_NAME, COL_DST_NAME_SOURCE, &names.name[1]);
     return TAP_PACKET_REDRAW;
 }
 

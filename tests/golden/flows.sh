@@ -155,23 +155,43 @@ case_flows_ptr() {
 
 # The statistics table (Statistics > CamTrace Flows in Wireshark, -z
 # camtrace,flowtable in tshark): the same flows and counts as the export.
+# tshark prints a cell as "TEXT |", so the text of cell N is field N with
+# -F' [|]'; absent ports and ASNs are 0 in the table and print as nothing.
 case_flows_table() {
     local table="$CT_SANDBOX/table.txt" a b
     ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flowtable >"$table" \
         2>"$CT_SANDBOX/err.txt"
     ct_expect_quiet "$CT_SANDBOX/err.txt"
     ct_check_baseline flows-table "$table"
-    a=$(awk -F' [|]' -v OFS=, '/^[0-9][0-9][0-9][0-9]-/ {
-        print $1, $2, $3, $4, $5, $6, $9, $10, $11, $12 }' "$table" | tr -d ' ')
+    # Every row has all 23 cells: a cell of type TABLE_ITEM_NONE would end
+    # tshark's line early.
+    a=$(awk -F' [|]' '/ [|]$/ && !/^Source / && NF != 24 { print NR ": " NF - 1 " cells" }' \
+        "$table")
+    expect_eq "rows with fewer cells than columns" "$a" ""
+    a=$(awk -F' [|]' -v OFS=, '/^[0-9a-f:.]+ [|]/ {
+        print $18, $9, $1, $10, $8, $11, $12, $13, $14, $15 }' "$table")
     # Enrichment off: no quoted cells to split.
     b=$(ct_tshark -- -q -r "$SAMPLE" -o camtrace.enabled:FALSE -z camtrace,flows | tr -d '\r' |
         awk -F, -v OFS=, 'NR > 1 { print $1, $2, $3, $4, $5, $6, $29, $30, $31, $32 }')
     [ -n "$a" ] || ct_fail "the table has no rows"
     expect_eq "table rows against the export" "$a" "$b"
+    # Names, their sources, organizations, countries, the ASN and city:
+    # the export's, a name and its source in cells of their own.
+    a=$(awk -F' [|]' -v OFS='|' '/^[0-9a-f:.]+ [|]/ {
+        print $2, $20, $3, $4, $5, $21, $6, $7, $22, $23 }' "$table")
+    b=$(ct_tshark -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows | tr -d '\r' |
+        python3 -c 'import csv, sys
+for r in csv.DictReader(sys.stdin):
+    print("|".join(r[k] for k in ("src_name", "src_name_source", "src_as_org",
+        "src_country_iso", "dst_name", "dst_name_source", "dst_as_org", "dst_country_iso",
+        "dst_asn", "dst_city")))')
+    expect_eq "names, organizations and ASNs against the export" "$a" "$b"
+    echo "$a" | grep -q '^|*device-metrics-us.amazon.com|sni|AMAZON-02|US|16509|Ashburn$' ||
+        ct_fail "no row names device-metrics-us.amazon.com from its SNI"
     # Abroad: the export's foreign column, for people; "unknown" where it
     # is absent although an end is global (no located country).
     a=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flowtable |
-        awk -F' [|]' '/^[0-9][0-9][0-9][0-9]-/ { gsub(/ /, "", $21); print $21 }')
+        awk -F' [|]' '/^[0-9a-f:.]+ [|]/ { print $19 }')
     b=$(ct_tshark CAMTRACE_HOME_COUNTRY=DE -- -q -r "$SAMPLE" $(with_dbs) -z camtrace,flows |
         tr -d '\r' | python3 -c 'import csv, sys
 for r in csv.DictReader(sys.stdin):
@@ -181,8 +201,16 @@ for r in csv.DictReader(sys.stdin):
     echo "$a" | grep -qx unknown || ct_fail "no flow of the sample is Abroad unknown"
     [ "$(echo "$a" | grep -c '^yes$')" -gt 0 ] && [ "$(echo "$a" | grep -c '^no$')" -gt 0 ] ||
         ct_fail "the sample has flows abroad and at home: $a"
+    # A name with quotes, from an HTTP Host of names.pcap: the dialog's CSV
+    # writes text between quotes as it is, so the table holds none, and no
+    # formula.
+    a=$(ct_tshark -- -q -r names.pcap -z camtrace,flowtable |
+        awk -F' [|]' '/^[0-9a-f:.]+ [|]/ && $5 ~ /hyperlink/ { print $5 }')
+    expect_eq "a Host with quotes in the table" "$a" \
+        "'=hyperlink(\\034http://x.example\\034)\\009.evil.example"
     # A filter selects the packets counted.
-    a=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flowtable,udp.port == 53' | grep -c '^2026-')
+    a=$(ct_tshark -- -q -r "$SAMPLE" -z 'camtrace,flowtable,udp.port == 53' |
+        grep -c '^[0-9a-f:.]* [|]')
     expect_eq "rows with a filter" "$a" 6
 }
 
