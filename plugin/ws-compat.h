@@ -27,6 +27,7 @@
 #include <epan/dfilter/dfilter.h>
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
+#include <epan/packet.h>
 #include <epan/proto.h>
 #include <epan/tvbuff.h>
 #include <wiretap/wtap.h>
@@ -179,6 +180,19 @@ ct_ws_dfilter_compile(const char *text, dfilter_t **dfp, char **message)
     return ok;
 #else
     return dfilter_compile(text, dfp, message);
+#endif
+}
+
+/* Build the fields postdissectors want in the tree, as Wireshark does
+ * before each dissection; 4.6 does it in epan itself and no longer
+ * exports the call (its tshark makes none). */
+static inline void
+ct_ws_prime_postdissectors(epan_dissect_t *edt)
+{
+#if CT_WS_AT_LEAST(4, 6)
+    (void)edt;
+#else
+    prime_epan_dissect_with_postdissector_wanted_hfids(edt);
 #endif
 }
 

@@ -36,7 +36,6 @@
 #include <epan/epan.h>
 #include <epan/epan_dissect.h>
 #include <epan/frame_data.h>
-#include <epan/packet.h>
 #include <epan/prefs-int.h>
 #include <epan/prefs.h>
 #include <epan/stat_tap_ui.h>
@@ -107,7 +106,7 @@ dissect_pass(const char *path, struct packet_provider_data *prov, epan_dissect_t
         }
         num++;
         frame_data_set_before_dissect(fd, &elapsed, &prov->ref, prov->prev_dis);
-        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        ct_ws_prime_postdissectors(edt);
         if (dfcode != NULL)
             epan_dissect_prime_with_dfilter(edt, dfcode);
         ct_ws_dissect_with_taps(edt, wth, &record, fd);
