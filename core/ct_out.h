@@ -89,6 +89,20 @@ void ct_out_number(ct_out *out, const char *key, const char *text, size_t len);
  * JSON Lines, so the record stays on one line, and any other control byte
  * or invalid UTF-8 becomes a space or U+FFFD. */
 void ct_out_json_value(ct_out *out, const char *key, const char *json, size_t len);
+/* A key rendered once, for writers that use the same keys in millions of
+ * records (ct_ecs): ct_out_key_init() writes name as a JSON key with its
+ * colon, and the _key calls below copy that text where the calls above
+ * render their key again; the output is the same.  name is short (its
+ * JSON text and colon fit in json); string text is not NULL. */
+typedef struct {
+    char json[44];
+    uint8_t len;
+} ct_out_key;
+void ct_out_key_init(ct_out_key *key, const char *name);
+void ct_out_string_len_key(ct_out *out, const ct_out_key *key, const char *text, size_t len);
+void ct_out_uint_key(ct_out *out, const ct_out_key *key, uint64_t value);
+void ct_out_object_begin_key(ct_out *out, const ct_out_key *key);
+void ct_out_array_begin_key(ct_out *out, const ct_out_key *key);
 /* Nested values, JSON Lines only (CSV has no nesting: these calls write
  * nothing there).  ct_out_object_begin() starts the member key (NULL
  * inside an array) as an object whose cells follow, up to the matching
