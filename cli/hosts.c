@@ -42,7 +42,9 @@ host_entry_new(ct_out_format format, bool ecs, const ct_addr *addr, const ct_hos
     host_entry *h;
 
     if (ecs) {
-        /* The two parts and the address; without a host, nothing (the
+        /* The address and the two parts, in the order the document uses
+         * them (the address first, within the lines that hosts_candidate()
+         * prefetches however long the parts are); without a host, nothing (the
          * parts are written live). */
         char ip[CT_ADDR_STRLEN];
         size_t ip_len;
@@ -52,17 +54,18 @@ host_entry_new(ct_out_format format, bool ecs, const ct_addr *addr, const ct_hos
         ip_len = strlen(ip);
         text[0] = ct_ecs_render(CT_ECS_PART_ENDPOINT, addr, host, &len[0]);
         text[1] = ct_ecs_render(CT_ECS_PART_CUSTOM, addr, host, &len[1]);
-        h = g_malloc0(sizeof *h + len[0] + len[1] + ip_len + 3);
+        h = g_malloc0(sizeof *h + ip_len + len[0] + len[1] + 3);
         h->addr = *addr;
         h->host = host;
-        memcpy(h->text, text[0], len[0] + 1);
-        memcpy(h->text + len[0] + 1, text[1], len[1] + 1);
-        memcpy(h->text + len[0] + len[1] + 2, ip, ip_len + 1);
-        h->cells[0] = h->text;
+        h->local = ct_scope_is_local(host->scope);
+        memcpy(h->text, ip, ip_len + 1);
+        memcpy(h->text + ip_len + 1, text[0], len[0] + 1);
+        memcpy(h->text + ip_len + len[0] + 2, text[1], len[1] + 1);
+        h->ip = h->text;
+        h->cells[0] = h->text + ip_len + 1;
         h->len[0] = len[0];
-        h->cells[1] = h->text + len[0] + 1;
+        h->cells[1] = h->text + ip_len + len[0] + 2;
         h->len[1] = len[1];
-        h->ip = h->text + len[0] + len[1] + 2;
         g_free(text[0]);
         g_free(text[1]);
         return h;
@@ -78,6 +81,7 @@ host_entry_new(ct_out_format format, bool ecs, const ct_addr *addr, const ct_hos
     h->addr = *addr;
     h->host = host;
     h->ip = NULL;
+    h->local = false;
     memcpy(h->text, text[0], len[0] + 1);
     if (len[1] > 0)
         memcpy(h->text + len[0] + 1, text[1], len[1]);

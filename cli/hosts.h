@@ -28,6 +28,7 @@ typedef struct {
     const char *cells[2];
     size_t len[2];  /* rendered per side (CSV: [0] serves both; ECS: the two ct_ecs_part) */
     const char *ip; /* ECS: addr as text; else NULL */
+    bool local;     /* ECS: host's scope is a local one (ct_scope_is_local()) */
     char text[];
 } host_entry;
 

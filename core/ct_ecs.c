@@ -474,21 +474,12 @@ write_camtrace(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 }
 
 void
-ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
+ct_ecs_write_head(ct_out *out, const ct_ecs_flow *f)
 {
     const constant_cells *c = constants();
-    char text[2][CT_ADDR_STRLEN];
     char start[CT_OUT_TIMESTAMP_LEN];
     size_t start_len = 0;
-    const char *ip[2];
 
-    for (int i = 0; i < 2; i++) {
-        ip[i] = f->ip[i];
-        if (ip[i] == NULL) {
-            ct_addr_format(&f->end[i].addr, text[i]);
-            ip[i] = text[i];
-        }
-    }
     ct_out_begin(out);
     /* The start is @timestamp too. */
     if (f->has_start)
@@ -498,11 +489,33 @@ ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
     ct_out_rendered(out, c->ecs, c->ecs_len);
     write_event(out, f, c, start, start_len);
     write_network(out, f, c);
+}
+
+void
+ct_ecs_write_ends(ct_out *out, const ct_ecs_flow *f)
+{
+    char text[2][CT_ADDR_STRLEN];
+    const char *ip[2];
+
+    for (int i = 0; i < 2; i++) {
+        ip[i] = f->ip[i];
+        if (ip[i] == NULL) {
+            ct_addr_format(&f->end[i].addr, text[i]);
+            ip[i] = text[i];
+        }
+    }
     write_end(out, &keys[K_SOURCE], &f->end[0], ip[0]);
     write_end(out, &keys[K_DESTINATION], &f->end[1], ip[1]);
     write_related(out, f, ip);
     write_camtrace(out, f, ip);
     ct_out_end(out);
+}
+
+void
+ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
+{
+    ct_ecs_write_head(out, f);
+    ct_ecs_write_ends(out, f);
 }
 
 void
