@@ -95,7 +95,7 @@ void ct_out_json_value(ct_out *out, const char *key, const char *json, size_t le
  * render their key again; the output is the same.  name is short (its
  * JSON text and colon fit in json); string text is not NULL. */
 typedef struct {
-    char json[44];
+    char json[47];
     uint8_t len;
 } ct_out_key;
 void ct_out_key_init(ct_out_key *key, const char *name);
