@@ -162,6 +162,12 @@ host_table_grow(host_table *t)
     }
 }
 
+void
+hosts_prefetch(const host_table *t, uint32_t hash)
+{
+    __builtin_prefetch(&t->slots[hash >> 8 & t->mask]);
+}
+
 host_entry *
 hosts_candidate(const host_table *t, uint32_t hash)
 {

@@ -43,6 +43,10 @@ void hosts_free(host_table *t);
 
 uint32_t hosts_hash(const ct_addr *addr);
 
+/* The slot where the probe for hash starts, on its way into the cache:
+ * for a caller that knows the address before it can use the entry. */
+void hosts_prefetch(const host_table *t, uint32_t hash);
+
 /* The entry whose hash matches, not yet compared, with its first lines
  * on their way into the cache: the caller does other work meanwhile and
  * passes it to hosts_lookup(). */
