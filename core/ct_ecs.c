@@ -293,7 +293,7 @@ write_time(ct_out *out, const ct_out_key *key, int64_t sec, uint32_t usec)
     size_t len = ct_out_timestamp_text(out, sec, usec, text);
 
     if (len > 0)
-        ct_out_string_len_key(out, key, text, len);
+        ct_out_timestamp_text_key(out, key, text, len);
 }
 
 /* What every document has: ecs.version and the event's kind, category
@@ -380,13 +380,13 @@ constants(void)
 }
 
 static void
-write_event(ct_out *out, const ct_ecs_flow *f, const constant_cells *c, const char *start,
-            size_t start_len)
+write_event(ct_out *out, const ct_ecs_flow *f, const constant_cells *c,
+            const char start[CT_OUT_TIMESTAMP_LEN], size_t start_len)
 {
     ct_out_object_begin_key(out, &keys[K_EVENT]);
     ct_out_rendered(out, c->event, c->event_len);
     if (start_len > 0)
-        ct_out_string_len_key(out, &keys[K_START], start, start_len);
+        ct_out_timestamp_text_key(out, &keys[K_START], start, start_len);
     if (f->has_end)
         write_time(out, &keys[K_END], f->end_sec, f->end_usec);
     if (f->has_duration) {
@@ -485,7 +485,7 @@ ct_ecs_write_head(ct_out *out, const ct_ecs_flow *f)
     if (f->has_start)
         start_len = ct_out_timestamp_text(out, f->start_sec, f->start_usec, start);
     if (start_len > 0)
-        ct_out_string_len_key(out, &keys[K_TIMESTAMP], start, start_len);
+        ct_out_timestamp_text_key(out, &keys[K_TIMESTAMP], start, start_len);
     ct_out_rendered(out, c->ecs, c->ecs_len);
     write_event(out, f, c, start, start_len);
     write_network(out, f, c);

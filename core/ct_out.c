@@ -343,17 +343,29 @@ begin_cell(ct_out *out, const char *key)
     }
 }
 
-/* The whole of key->json in one fixed-size copy, which compilers make a
- * few vector moves (a copy of key->len bytes was a slow string
- * instruction); what follows the key is overwritten next. */
+/* begin_cell() with the key's text at hand: the separator and the whole
+ * of key->json in one reservation and one fixed-size copy, which
+ * compilers make a few vector moves (a copy of key->len bytes was a slow
+ * string instruction); what follows the key is overwritten next. */
 static void
 begin_cell_key(ct_out *out, const ct_out_key *key)
 {
-    if (separator(out)) {
-        memcpy(reserve(out->buf, sizeof key->json), key->json, sizeof key->json);
-        out->buf->len += key->len;
-        out->buf->str[out->buf->len] = '\0';
+    GString *buf = out->buf;
+    char *o;
+
+    if (out->format == CT_OUT_CSV) {
+        separator(out);
+        return;
     }
+    o = reserve(buf, 1 + sizeof key->json);
+    o[0] = out->first ? out->open[out->depth] : ',';
+    buf->len++;
+    if (out->open[out->depth] == '{') {
+        memcpy(o + 1, key->json, sizeof key->json);
+        buf->len += key->len;
+    }
+    buf->str[buf->len] = '\0';
+    out->first = false;
 }
 
 void
@@ -481,15 +493,6 @@ ct_out_end(ct_out *out)
         flush_buffer(out);
 }
 
-static void
-append_string(ct_out *out, const char *text, size_t len)
-{
-    if (out->format == CT_OUT_CSV)
-        append_csv_string(out->buf, text, len);
-    else
-        append_json_string(out->buf, text, len);
-}
-
 void
 ct_out_string_len(ct_out *out, const char *key, const char *text, size_t len)
 {
@@ -498,14 +501,10 @@ ct_out_string_len(ct_out *out, const char *key, const char *text, size_t len)
         return;
     }
     begin_cell(out, key);
-    append_string(out, text, len);
-}
-
-void
-ct_out_string_len_key(ct_out *out, const ct_out_key *key, const char *text, size_t len)
-{
-    begin_cell_key(out, key);
-    append_string(out, text, len);
+    if (out->format == CT_OUT_CSV)
+        append_csv_string(out->buf, text, len);
+    else
+        append_json_string(out->buf, text, len);
 }
 
 void
@@ -698,6 +697,27 @@ ct_out_timestamp_text(ct_out *out, int64_t sec, uint32_t usec, char text[CT_OUT_
         out->ts_sec = sec;
     }
     return with_usec(out->ts_text, usec, text);
+}
+
+void
+ct_out_timestamp_text_key(ct_out *out, const ct_out_key *key, const char text[CT_OUT_TIMESTAMP_LEN],
+                          size_t len)
+{
+    char *o;
+
+    begin_cell_key(out, key);
+    if (out->format == CT_OUT_CSV) {
+        append_csv_string(out->buf, text, len);
+        return;
+    }
+    /* Digits, '-', 'T', ':', '.' and 'Z' only: nothing to check, and the
+     * whole of text in one fixed-size copy (as begin_cell_key()). */
+    o = reserve(out->buf, CT_OUT_TIMESTAMP_LEN + 1);
+    o[0] = '"';
+    memcpy(o + 1, text, CT_OUT_TIMESTAMP_LEN);
+    o[len + 1] = '"';
+    out->buf->len += len + 2;
+    out->buf->str[out->buf->len] = '\0';
 }
 
 void
