@@ -42,6 +42,21 @@ ct_ecs_transport(int proto)
     return NULL;
 }
 
+/* Whether name (len bytes) is word (lower case) in any case, without
+ * g_ascii_strncasecmp()'s calls, as this runs once per record: a byte c
+ * matches a letter w when c | 0x20 is w (true only of w and its upper
+ * case), anything else only itself. */
+static bool
+is_word(const char *name, size_t len, const char *word)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i], w = word[i];
+        if (w == '\0' || (c != w && !(w >= 'a' && w <= 'z' && (c | 0x20) == w)))
+            return false;
+    }
+    return len > 0 && word[len] == '\0';
+}
+
 int
 ct_ecs_proto_number(const char *name, size_t len)
 {
@@ -51,14 +66,15 @@ ct_ecs_proto_number(const char *name, size_t len)
         const char *name;
     } aliases[] = {{58, "icmpv6"}, {58, "icmp6"}, {4, "ipip"}, {89, "ospf"}};
 
-    for (size_t i = 0; i < G_N_ELEMENTS(aliases); i++) {
-        if (strlen(aliases[i].name) == len && g_ascii_strncasecmp(name, aliases[i].name, len) == 0)
-            return aliases[i].number;
-    }
+    /* No alias is a keyword: the order does not matter, and flow logs
+     * mostly say "tcp" or "udp". */
     for (size_t i = 0; i < G_N_ELEMENTS(transports); i++) {
-        const char *k = transports[i].keyword;
-        if (strlen(k) == len && g_ascii_strncasecmp(name, k, len) == 0)
+        if (is_word(name, len, transports[i].keyword))
             return transports[i].number;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(aliases); i++) {
+        if (is_word(name, len, aliases[i].name))
+            return aliases[i].number;
     }
     return -1;
 }
