@@ -441,6 +441,21 @@ write_network(ct_out *out, const ct_ecs_flow *f, const constant_cells *c)
     ct_out_object_end(out);
 }
 
+/* An end's address in an array.  A rendered endpoint part starts with
+ * the "ip" cell (write_part()), and an address's text needs no escaping:
+ * its JSON string there is the quotes and the text, copied rather than
+ * checked again. */
+static void
+write_ip(ct_out *out, const ct_ecs_end *e, const char *ip)
+{
+    const char *part = e->rendered[CT_ECS_PART_ENDPOINT];
+
+    if (part == NULL)
+        ct_out_string(out, NULL, ip);
+    else
+        ct_out_rendered(out, part + keys[K_IP].len, strlen(ip) + 2);
+}
+
 static void
 write_related(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 {
@@ -448,9 +463,9 @@ write_related(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 
     ct_out_object_begin_key(out, &keys[K_RELATED]);
     ct_out_array_begin_key(out, &keys[K_IP]);
-    ct_out_string(out, NULL, ip[0]);
+    write_ip(out, &f->end[0], ip[0]);
     if (!ct_addr_equal(&f->end[0].addr, &f->end[1].addr))
-        ct_out_string(out, NULL, ip[1]);
+        write_ip(out, &f->end[1], ip[1]);
     ct_out_array_end(out);
     if (a == NULL) {
         a = b;
