@@ -1,8 +1,10 @@
 /* output.c - see output.h.
  *
  * The two hosts of a record are found in a table too big for the nearest
- * caches: both entries are asked for first (hosts_candidate() prefetches
- * them) and the input cells are written while they arrive.
+ * caches: their slots are asked for as soon as the addresses are read
+ * (camtrace.c, hosts_prefetch()), both entries first here
+ * (hosts_candidate() prefetches them), and the input cells, or an ECS
+ * document's head, are written while they arrive.
  */
 #include "output.h"
 
