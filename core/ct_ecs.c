@@ -528,6 +528,7 @@ ct_ecs_write_ends(ct_out *out, const ct_ecs_flow *f)
     char text[2][CT_ADDR_STRLEN];
     const char *ip[2];
 
+    constants(); /* for the keys */
     for (int i = 0; i < 2; i++) {
         ip[i] = f->ip[i];
         if (ip[i] == NULL) {

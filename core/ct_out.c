@@ -174,8 +174,9 @@ is_plain(unsigned char c, ct_out_format format)
     return c != '"' && c != '\\';
 }
 
-/* How many bytes at the start of text are plain in JSON (is_plain()):
- * eight at a time, each test true of the eight when it is of one byte. */
+/* How many bytes at the start of text are plain in JSON (is_plain()),
+ * eight at a time: each test below, masked with highs, is nonzero for a
+ * word exactly when it holds for one of its bytes. */
 static size_t
 json_plain_prefix(const char *text, size_t len)
 {

@@ -123,8 +123,9 @@ void ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec);
  * cannot be represented. */
 size_t ct_out_timestamp_text(ct_out *out, int64_t sec, uint32_t usec,
                              char text[CT_OUT_TIMESTAMP_LEN]);
-/* A string cell of text and len from ct_out_timestamp_text() (len not 0),
- * the same as ct_out_string_len_key() writes, faster. */
+/* The string cell that ct_out_string_len() would write of the text and
+ * length (not 0) that ct_out_timestamp_text() put in text, faster: text
+ * is that whole buffer. */
 void ct_out_timestamp_text_key(ct_out *out, const ct_out_key *key,
                                const char text[CT_OUT_TIMESTAMP_LEN], size_t len);
 /* The same text into out, for other writers (the GUI's flow table); empty
