@@ -398,8 +398,9 @@ start_resolver(cli *c)
 
 /* ---- records --------------------------------------------------------- */
 
-/* record.addresses_read: a record is written as soon as it is read, so
- * its host table slots are wanted next. */
+/* record.addresses_read: with ECS output and without PTR, the record's
+ * view is read next and then the record is written, which starts with
+ * its host table slots. */
 static void
 prefetch_hosts(void *data, const ct_addr *src, const ct_addr *dst)
 {
@@ -612,7 +613,9 @@ main(int argc, char **argv)
     c.lookups = g_array_new(FALSE, FALSE, sizeof(ct_addr));
     c.out = ct_out_new(c.opt.csv ? CT_OUT_CSV : CT_OUT_JSONL, stream);
     c.hosts = hosts_new(c.enricher, ct_out_get_format(c.out), c.opt.ecs);
-    if (c.ptr == NULL) {
+    /* For CSV and JSON Lines the slots are wanted right after the
+     * addresses: nothing to overlap, only the hashes to compute twice. */
+    if (c.opt.ecs && c.ptr == NULL) {
         c.rec.addresses_read = prefetch_hosts;
         c.rec.addresses_read_data = c.hosts;
     }
