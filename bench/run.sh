@@ -388,10 +388,11 @@ reverse DNS, output to /dev/null, $runs runs of each.
 | \`--ecs\` | ${rates[ecs]} | ${times[ecs]} s | ${peaks[ecs]} | at least 1,000,000 |
 | \`--bulk camtrace-flows\` | ${rates[bulk]} | ${times[bulk]} s | ${peaks[bulk]} | |
 
-An ECS document is about two and a half times a CSV row (nested keys,
-both ends' address, AS and geo objects), and writing it costs about as
-much again as the rest of a record.  The seed's Python tool did about
-28,000 records per second on this kind of input.
+An ECS document is about four times the bytes of a CSV row (nested
+keys, both ends' address, AS and geo objects), and the record's times,
+protocol, ports and counts must be read as values; \`--ecs\` takes about
+one and a half times the CSV's time per record.  The seed's Python tool
+did about 28,000 records per second on this kind of input.
 SECTION
 }
 

@@ -76,17 +76,15 @@ digits(const char *s, size_t n, unsigned *out)
     return true;
 }
 
-/* YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH:MM|+HHMM|+HH], years 1970 to
- * 9999. */
+/* The seconds since 1970 of "YYYY-MM-DD[T ]HH:MM:SS" (19 bytes), years
+ * 1970 to 9999; false when it is not that. */
 static bool
-parse_iso8601(const char *s, size_t len, int64_t *sec, uint32_t *usec)
+parse_iso8601_second(const char *s, int64_t *sec)
 {
     static const unsigned char mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    unsigned y, mo, d, h, mi, se, frac = 0, scale = 0;
-    const char *p = s + 19, *end = s + len;
-    int64_t offset = 0;
+    unsigned y, mo, d, h, mi, se;
 
-    if (len < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+    if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
         s[13] != ':' || s[16] != ':' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) ||
         !digits(s + 8, 2, &d) || !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) ||
         !digits(s + 17, 2, &se))
@@ -95,6 +93,31 @@ parse_iso8601(const char *s, size_t len, int64_t *sec, uint32_t *usec)
         return false;
     if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
         return false;
+    *sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return true;
+}
+
+/* YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH:MM|+HHMM|+HH], years 1970 to
+ * 9999.  Records come in time order: the second's part is read through
+ * r's memory of the last one. */
+static bool
+parse_iso8601(record *r, const char *s, size_t len, int64_t *sec, uint32_t *usec)
+{
+    unsigned frac = 0, scale = 0;
+    const char *p = s + 19, *end = s + len;
+    int64_t second, offset = 0;
+
+    if (len < 19)
+        return false;
+    if (r->last_second_valid && memcmp(s, r->last_second_text, 19) == 0) {
+        second = r->last_second;
+    } else {
+        if (!parse_iso8601_second(s, &second))
+            return false;
+        memcpy(r->last_second_text, s, 19);
+        r->last_second = second;
+        r->last_second_valid = true;
+    }
     if (p < end && (*p == '.' || *p == ',')) {
         const char *f = ++p;
         while (p < end && *p >= '0' && *p <= '9') {
@@ -128,7 +151,7 @@ parse_iso8601(const char *s, size_t len, int64_t *sec, uint32_t *usec)
     }
     if (p != end)
         return false;
-    *sec = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    *sec = second - offset;
     *usec = frac;
     return *sec >= 0;
 }
@@ -197,7 +220,7 @@ formats_time(record *r, const char *name, const ct_json_member *m, int64_t *sec,
     if (m->type == CT_JSON_STRING) {
         size_t len;
         const char *s = string_text(r, m, &len);
-        return parse_iso8601(s, len, sec, usec) ? 1 : bad(r, name, m, what);
+        return parse_iso8601(r, s, len, sec, usec) ? 1 : bad(r, name, m, what);
     }
     if (m->type == CT_JSON_NUMBER) {
         uint64_t whole = 0;
@@ -223,7 +246,8 @@ formats_uint(record *r, const char *name, const ct_json_member *m, uint64_t max,
         goto refuse;
     for (size_t i = 0; i < m->value_len; i++) {
         char c = m->value[i];
-        if (c < '0' || c > '9' || v > (UINT64_MAX - (uint64_t)(c - '0')) / 10)
+        /* 19 digits cannot overflow: checked only beyond. */
+        if (c < '0' || c > '9' || (i >= 19 && v > (UINT64_MAX - (uint64_t)(c - '0')) / 10))
             goto refuse;
         v = v * 10 + (uint64_t)(c - '0');
     }

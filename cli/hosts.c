@@ -1,8 +1,10 @@
 /* hosts.c - see hosts.h.
  *
  * Open addressing with linear probing, at most half full; slots hold the
- * hash and an index into the entries, so a probe compares 32-bit hashes
- * and touches an entry only on a match.  Fibonacci hashing spreads
+ * hash and the entry, so a probe compares 32-bit hashes and touches an
+ * entry only on a match.  (An index into the entries instead made slots
+ * half the size but cost one more cache miss per lookup: with --ecs the
+ * array of entries fell out of the cache as often as the slots.)  Fibonacci hashing spreads
  * ct_addr_hash()'s FNV low bits, which index the table.
  *
  * Measured with bench/cli.sh's records (20,000 global addresses, ASN and
@@ -19,7 +21,7 @@
 
 typedef struct {
     uint32_t hash;
-    uint32_t index; /* into entries, plus one; 0: free */
+    host_entry *entry; /* NULL: free */
 } host_slot;
 
 struct host_table {
@@ -42,7 +44,9 @@ host_entry_new(ct_out_format format, bool ecs, const ct_addr *addr, const ct_hos
     host_entry *h;
 
     if (ecs) {
-        /* The two parts and the address; without a host, nothing (the
+        /* The address and the two parts, in the order the document uses
+         * them (the address first, within the lines that hosts_candidate()
+         * prefetches however long the parts are); without a host, nothing (the
          * parts are written live). */
         char ip[CT_ADDR_STRLEN];
         size_t ip_len;
@@ -52,17 +56,18 @@ host_entry_new(ct_out_format format, bool ecs, const ct_addr *addr, const ct_hos
         ip_len = strlen(ip);
         text[0] = ct_ecs_render(CT_ECS_PART_ENDPOINT, addr, host, &len[0]);
         text[1] = ct_ecs_render(CT_ECS_PART_CUSTOM, addr, host, &len[1]);
-        h = g_malloc0(sizeof *h + len[0] + len[1] + ip_len + 3);
+        h = g_malloc0(sizeof *h + ip_len + len[0] + len[1] + 3);
         h->addr = *addr;
         h->host = host;
-        memcpy(h->text, text[0], len[0] + 1);
-        memcpy(h->text + len[0] + 1, text[1], len[1] + 1);
-        memcpy(h->text + len[0] + len[1] + 2, ip, ip_len + 1);
-        h->cells[0] = h->text;
+        h->local = ct_scope_is_local(host->scope);
+        memcpy(h->text, ip, ip_len + 1);
+        memcpy(h->text + ip_len + 1, text[0], len[0] + 1);
+        memcpy(h->text + ip_len + len[0] + 2, text[1], len[1] + 1);
+        h->ip = h->text;
+        h->cells[0] = h->text + ip_len + 1;
         h->len[0] = len[0];
-        h->cells[1] = h->text + len[0] + 1;
+        h->cells[1] = h->text + ip_len + len[0] + 2;
         h->len[1] = len[1];
-        h->ip = h->text + len[0] + len[1] + 2;
         g_free(text[0]);
         g_free(text[1]);
         return h;
@@ -78,6 +83,7 @@ host_entry_new(ct_out_format format, bool ecs, const ct_addr *addr, const ct_hos
     h->addr = *addr;
     h->host = host;
     h->ip = NULL;
+    h->local = false;
     memcpy(h->text, text[0], len[0] + 1);
     if (len[1] > 0)
         memcpy(h->text + len[0] + 1, text[1], len[1]);
@@ -134,14 +140,14 @@ hosts_free(host_table *t)
 }
 
 static void
-host_table_put(host_table *t, uint32_t hash, uint32_t index)
+host_table_put(host_table *t, uint32_t hash, host_entry *h)
 {
     size_t i = hash >> 8 & t->mask;
 
-    while (t->slots[i].index != 0)
+    while (t->slots[i].entry != NULL)
         i = (i + 1) & t->mask;
     t->slots[i].hash = hash;
-    t->slots[i].index = index + 1;
+    t->slots[i].entry = h;
 }
 
 static void
@@ -152,8 +158,14 @@ host_table_grow(host_table *t)
     t->slots = g_new0(host_slot, t->mask + 1);
     for (guint i = 0; i < t->entries->len; i++) {
         host_entry *h = g_ptr_array_index(t->entries, i);
-        host_table_put(t, hosts_hash(&h->addr), i);
+        host_table_put(t, hosts_hash(&h->addr), h);
     }
+}
+
+void
+hosts_prefetch(const host_table *t, uint32_t hash)
+{
+    __builtin_prefetch(&t->slots[hash >> 8 & t->mask]);
 }
 
 host_entry *
@@ -161,9 +173,9 @@ hosts_candidate(const host_table *t, uint32_t hash)
 {
     if (t->enricher == NULL)
         return NULL;
-    for (size_t i = hash >> 8 & t->mask; t->slots[i].index != 0; i = (i + 1) & t->mask) {
+    for (size_t i = hash >> 8 & t->mask; t->slots[i].entry != NULL; i = (i + 1) & t->mask) {
         if (t->slots[i].hash == hash) {
-            host_entry *h = g_ptr_array_index(t->entries, t->slots[i].index - 1);
+            host_entry *h = t->slots[i].entry;
             __builtin_prefetch(h);
             __builtin_prefetch((const char *)h + 64);
             __builtin_prefetch((const char *)h + 128);
@@ -188,9 +200,9 @@ hosts_lookup(host_table *t, const ct_addr *addr, uint32_t hash, host_entry *cand
         return t->no_host;
     if (candidate != NULL && ct_addr_equal(&candidate->addr, addr))
         return candidate;
-    for (size_t i = hash >> 8 & t->mask; t->slots[i].index != 0; i = (i + 1) & t->mask) {
+    for (size_t i = hash >> 8 & t->mask; t->slots[i].entry != NULL; i = (i + 1) & t->mask) {
         if (t->slots[i].hash == hash) {
-            h = g_ptr_array_index(t->entries, t->slots[i].index - 1);
+            h = t->slots[i].entry;
             if (ct_addr_equal(&h->addr, addr))
                 return h;
         }
@@ -200,7 +212,7 @@ hosts_lookup(host_table *t, const ct_addr *addr, uint32_t hash, host_entry *cand
     if (t->entries->len * 2 > t->mask + 1)
         host_table_grow(t);
     else
-        host_table_put(t, hash, t->entries->len - 1);
+        host_table_put(t, hash, h);
     return h;
 }
 

@@ -28,6 +28,7 @@ typedef struct {
     const char *cells[2];
     size_t len[2];  /* rendered per side (CSV: [0] serves both; ECS: the two ct_ecs_part) */
     const char *ip; /* ECS: addr as text; else NULL */
+    bool local;     /* ECS: host's scope is a local one (ct_scope_is_local()) */
     char text[];
 } host_entry;
 
@@ -41,6 +42,10 @@ host_table *hosts_new(ct_enricher *enricher, ct_out_format format, bool ecs);
 void hosts_free(host_table *t);
 
 uint32_t hosts_hash(const ct_addr *addr);
+
+/* The slot where the probe for hash starts, on its way into the cache:
+ * for a caller that knows the address before it can use the entry. */
+void hosts_prefetch(const host_table *t, uint32_t hash);
 
 /* The entry whose hash matches, not yet compared, with its first lines
  * on their way into the cache: the caller does other work meanwhile and

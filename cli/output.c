@@ -1,8 +1,10 @@
 /* output.c - see output.h.
  *
  * The two hosts of a record are found in a table too big for the nearest
- * caches: both entries are asked for first (hosts_candidate() prefetches
- * them) and the input cells are written while they arrive.
+ * caches: their slots are asked for as soon as the addresses are read
+ * (camtrace.c, hosts_prefetch()), both entries first here
+ * (hosts_candidate() prefetches them), and the input cells, or an ECS
+ * document's head, are written while they arrive.
  */
 #include "output.h"
 
@@ -177,6 +179,12 @@ output_ecs(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const c
     f.bytes = v->bytes;
     f.has_packets = v->has_packets;
     f.packets = v->packets;
+    f.end[0].addr = *src;
+    f.end[1].addr = *dst;
+    if (index != NULL)
+        ct_ecs_write_action(out, index);
+    /* What needs no host first, while the entries arrive. */
+    ct_ecs_write_head(out, &f);
     h[0] = hosts_lookup(hosts, src, src_hash, src_candidate);
     h[1] = hosts_lookup(hosts, dst, dst_hash, dst_candidate);
     ecs_end(&f.end[0], v, 0, h[0], src, ptr, names, name[0]);
@@ -185,10 +193,7 @@ output_ecs(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const c
     f.ip[1] = h[1]->ip;
     /* The device: the local end, the initiator when both are. */
     for (int s = 0; s < 2; s++)
-        local[s] =
-            ct_scope_is_local(h[s]->host ? h[s]->host->scope : ct_addr_scope(&f.end[s].addr));
+        local[s] = h[s]->host ? h[s]->local : ct_scope_is_local(ct_addr_scope(&f.end[s].addr));
     f.device = local[0] ? 0 : local[1] ? 1 : -1;
-    if (index != NULL)
-        ct_ecs_write_action(out, index);
-    ct_ecs_write(out, &f);
+    ct_ecs_write_ends(out, &f);
 }

@@ -42,6 +42,21 @@ ct_ecs_transport(int proto)
     return NULL;
 }
 
+/* Whether name (len bytes) is word (lower case) in any case, without
+ * g_ascii_strncasecmp()'s calls, as this runs once per record: a byte c
+ * matches a letter w when c | 0x20 is w (true only of w and its upper
+ * case), anything else only itself. */
+static bool
+is_word(const char *name, size_t len, const char *word)
+{
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i], w = word[i];
+        if (w == '\0' || (c != w && !(w >= 'a' && w <= 'z' && (c | 0x20) == w)))
+            return false;
+    }
+    return len > 0 && word[len] == '\0';
+}
+
 int
 ct_ecs_proto_number(const char *name, size_t len)
 {
@@ -51,14 +66,15 @@ ct_ecs_proto_number(const char *name, size_t len)
         const char *name;
     } aliases[] = {{58, "icmpv6"}, {58, "icmp6"}, {4, "ipip"}, {89, "ospf"}};
 
-    for (size_t i = 0; i < G_N_ELEMENTS(aliases); i++) {
-        if (strlen(aliases[i].name) == len && g_ascii_strncasecmp(name, aliases[i].name, len) == 0)
-            return aliases[i].number;
-    }
+    /* No alias is a keyword: the order does not matter, and flow logs
+     * mostly say "tcp" or "udp". */
     for (size_t i = 0; i < G_N_ELEMENTS(transports); i++) {
-        const char *k = transports[i].keyword;
-        if (strlen(k) == len && g_ascii_strncasecmp(name, k, len) == 0)
+        if (is_word(name, len, transports[i].keyword))
             return transports[i].number;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(aliases); i++) {
+        if (is_word(name, len, aliases[i].name))
+            return aliases[i].number;
     }
     return -1;
 }
@@ -194,6 +210,44 @@ put_custom(ct_out *out, const ct_ecs_end *e)
 
 /* ---- the document ------------------------------------------------------ */
 
+/* The keys of the fields written per document, rendered once
+ * (constants()). */
+enum {
+    K_TIMESTAMP,
+    K_EVENT,
+    K_START,
+    K_END,
+    K_DURATION,
+    K_NETWORK,
+    K_BYTES,
+    K_PACKETS,
+    K_SOURCE,
+    K_DESTINATION,
+    K_PORT,
+    K_RELATED,
+    K_IP,
+    K_CAMTRACE,
+    KEYS
+};
+
+static const char *const key_names[KEYS] = {
+    [K_TIMESTAMP] = "@timestamp",
+    [K_EVENT] = "event",
+    [K_START] = "start",
+    [K_END] = "end",
+    [K_DURATION] = "duration",
+    [K_NETWORK] = "network",
+    [K_BYTES] = "bytes",
+    [K_PACKETS] = "packets",
+    [K_SOURCE] = "source",
+    [K_DESTINATION] = "destination",
+    [K_PORT] = "port",
+    [K_RELATED] = "related",
+    [K_IP] = "ip",
+    [K_CAMTRACE] = "camtrace",
+};
+static ct_out_key keys[KEYS];
+
 /* RFC 7042's notation, which ECS suggests: 02-00-5E-10-00-01. */
 static void
 write_mac(ct_out *out, const char *key, const uint8_t mac[6])
@@ -210,9 +264,9 @@ write_mac(ct_out *out, const char *key, const uint8_t mac[6])
 }
 
 static void
-write_end(ct_out *out, const char *key, const ct_ecs_end *e, const char *ip)
+write_end(ct_out *out, const ct_out_key *key, const ct_ecs_end *e, const char *ip)
 {
-    ct_out_object_begin(out, key);
+    ct_out_object_begin_key(out, key);
     /* ip, as.*, geo.*: as write_part() renders them. */
     if (e->rendered[CT_ECS_PART_ENDPOINT] == NULL) {
         ct_out_string(out, "ip", ip);
@@ -222,13 +276,13 @@ write_end(ct_out *out, const char *key, const ct_ecs_end *e, const char *ip)
                         e->rendered_len[CT_ECS_PART_ENDPOINT]);
     }
     if (e->has_port)
-        ct_out_uint(out, "port", e->port);
+        ct_out_uint_key(out, &keys[K_PORT], e->port);
     if (e->has_mac)
         write_mac(out, "mac", e->mac);
     if (e->has_bytes)
-        ct_out_uint(out, "bytes", e->bytes);
+        ct_out_uint_key(out, &keys[K_BYTES], e->bytes);
     if (e->has_packets)
-        ct_out_uint(out, "packets", e->packets);
+        ct_out_uint_key(out, &keys[K_PACKETS], e->packets);
     if (e->name != NULL)
         ct_out_string(out, "domain", e->name);
     if (e->registered_domain != NULL)
@@ -237,9 +291,9 @@ write_end(ct_out *out, const char *key, const ct_ecs_end *e, const char *ip)
 }
 
 static void
-write_custom_end(ct_out *out, const char *key, const ct_ecs_end *e)
+write_custom_end(ct_out *out, const ct_out_key *key, const ct_ecs_end *e)
 {
-    ct_out_object_begin(out, key);
+    ct_out_object_begin_key(out, key);
     put_custom(out, e);
     if (e->ptr != NULL)
         ct_out_string(out, "ptr", e->ptr);
@@ -249,13 +303,13 @@ write_custom_end(ct_out *out, const char *key, const ct_ecs_end *e)
 }
 
 static void
-write_time(ct_out *out, const char *key, int64_t sec, uint32_t usec)
+write_time(ct_out *out, const ct_out_key *key, int64_t sec, uint32_t usec)
 {
     char text[CT_OUT_TIMESTAMP_LEN];
     size_t len = ct_out_timestamp_text(out, sec, usec, text);
 
     if (len > 0)
-        ct_out_string_len(out, key, text, len);
+        ct_out_timestamp_text_key(out, key, text, len);
 }
 
 /* What every document has: ecs.version and the event's kind, category
@@ -325,6 +379,8 @@ constants(void)
     static gsize done;
 
     if (g_once_init_enter(&done)) {
+        for (int k = 0; k < KEYS; k++)
+            ct_out_key_init(&keys[k], key_names[k]);
         cells.ecs = ct_out_render(CT_OUT_JSONL, write_ecs_version, NULL, &cells.ecs_len);
         cells.event = ct_out_render(CT_OUT_JSONL, write_event_kind, NULL, &cells.event_len);
         for (int f = 0; f < 3; f++) {
@@ -340,22 +396,22 @@ constants(void)
 }
 
 static void
-write_event(ct_out *out, const ct_ecs_flow *f, const constant_cells *c, const char *start,
-            size_t start_len)
+write_event(ct_out *out, const ct_ecs_flow *f, const constant_cells *c,
+            const char start[CT_OUT_TIMESTAMP_LEN], size_t start_len)
 {
-    ct_out_object_begin(out, "event");
+    ct_out_object_begin_key(out, &keys[K_EVENT]);
     ct_out_rendered(out, c->event, c->event_len);
     if (start_len > 0)
-        ct_out_string_len(out, "start", start, start_len);
+        ct_out_timestamp_text_key(out, &keys[K_START], start, start_len);
     if (f->has_end)
-        write_time(out, "end", f->end_sec, f->end_usec);
+        write_time(out, &keys[K_END], f->end_sec, f->end_usec);
     if (f->has_duration) {
-        ct_out_uint(out, "duration", f->duration_ns);
+        ct_out_uint_key(out, &keys[K_DURATION], f->duration_ns);
     } else if (f->has_start && f->has_end) {
         int64_t usecs =
             (f->end_sec - f->start_sec) * 1000000 + (int64_t)f->end_usec - (int64_t)f->start_usec;
         if (usecs >= 0)
-            ct_out_uint(out, "duration", (uint64_t)usecs * 1000u);
+            ct_out_uint_key(out, &keys[K_DURATION], (uint64_t)usecs * 1000u);
     }
     ct_out_object_end(out);
 }
@@ -365,7 +421,7 @@ write_network(ct_out *out, const ct_ecs_flow *f, const constant_cells *c)
 {
     int family = f->end[0].addr.family == f->end[1].addr.family ? f->end[0].addr.family : 0;
 
-    ct_out_object_begin(out, "network");
+    ct_out_object_begin_key(out, &keys[K_NETWORK]);
     if ((f->proto < 0 || f->proto > 255 || ct_ecs_transport(f->proto) == NULL) &&
         f->transport != NULL) {
         network_cells n = {f->proto, f->transport, family};
@@ -379,10 +435,25 @@ write_network(ct_out *out, const ct_ecs_flow *f, const constant_cells *c)
     if (f->community_id != NULL)
         ct_out_string(out, "community_id", f->community_id);
     if (f->has_bytes)
-        ct_out_uint(out, "bytes", f->bytes);
+        ct_out_uint_key(out, &keys[K_BYTES], f->bytes);
     if (f->has_packets)
-        ct_out_uint(out, "packets", f->packets);
+        ct_out_uint_key(out, &keys[K_PACKETS], f->packets);
     ct_out_object_end(out);
+}
+
+/* An end's address in an array.  A rendered endpoint part starts with
+ * the "ip" cell (write_part()), and an address's text needs no escaping:
+ * its JSON string there is the quotes and the text, copied rather than
+ * checked again. */
+static void
+write_ip(ct_out *out, const ct_ecs_end *e, const char *ip)
+{
+    const char *part = e->rendered[CT_ECS_PART_ENDPOINT];
+
+    if (part == NULL)
+        ct_out_string(out, NULL, ip);
+    else
+        ct_out_rendered(out, part + keys[K_IP].len, strlen(ip) + 2);
 }
 
 static void
@@ -390,11 +461,11 @@ write_related(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 {
     const char *a = f->end[0].name, *b = f->end[1].name;
 
-    ct_out_object_begin(out, "related");
-    ct_out_array_begin(out, "ip");
-    ct_out_string(out, NULL, ip[0]);
+    ct_out_object_begin_key(out, &keys[K_RELATED]);
+    ct_out_array_begin_key(out, &keys[K_IP]);
+    write_ip(out, &f->end[0], ip[0]);
     if (!ct_addr_equal(&f->end[0].addr, &f->end[1].addr))
-        ct_out_string(out, NULL, ip[1]);
+        write_ip(out, &f->end[1], ip[1]);
     ct_out_array_end(out);
     if (a == NULL) {
         a = b;
@@ -413,9 +484,9 @@ write_related(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 static void
 write_camtrace(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 {
-    ct_out_object_begin(out, "camtrace");
-    write_custom_end(out, "source", &f->end[0]);
-    write_custom_end(out, "destination", &f->end[1]);
+    ct_out_object_begin_key(out, &keys[K_CAMTRACE]);
+    write_custom_end(out, &keys[K_SOURCE], &f->end[0]);
+    write_custom_end(out, &keys[K_DESTINATION], &f->end[1]);
     if (f->foreign != CT_FOREIGN_UNKNOWN) {
         if (f->foreign == CT_FOREIGN_YES)
             ct_out_number(out, "foreign", "true", 4);
@@ -434,14 +505,30 @@ write_camtrace(ct_out *out, const ct_ecs_flow *f, const char *const ip[2])
 }
 
 void
-ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
+ct_ecs_write_head(ct_out *out, const ct_ecs_flow *f)
 {
     const constant_cells *c = constants();
-    char text[2][CT_ADDR_STRLEN];
     char start[CT_OUT_TIMESTAMP_LEN];
     size_t start_len = 0;
+
+    ct_out_begin(out);
+    /* The start is @timestamp too. */
+    if (f->has_start)
+        start_len = ct_out_timestamp_text(out, f->start_sec, f->start_usec, start);
+    if (start_len > 0)
+        ct_out_timestamp_text_key(out, &keys[K_TIMESTAMP], start, start_len);
+    ct_out_rendered(out, c->ecs, c->ecs_len);
+    write_event(out, f, c, start, start_len);
+    write_network(out, f, c);
+}
+
+void
+ct_ecs_write_ends(ct_out *out, const ct_ecs_flow *f)
+{
+    char text[2][CT_ADDR_STRLEN];
     const char *ip[2];
 
+    constants(); /* for the keys */
     for (int i = 0; i < 2; i++) {
         ip[i] = f->ip[i];
         if (ip[i] == NULL) {
@@ -449,20 +536,18 @@ ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
             ip[i] = text[i];
         }
     }
-    ct_out_begin(out);
-    /* The start is @timestamp too. */
-    if (f->has_start)
-        start_len = ct_out_timestamp_text(out, f->start_sec, f->start_usec, start);
-    if (start_len > 0)
-        ct_out_string_len(out, "@timestamp", start, start_len);
-    ct_out_rendered(out, c->ecs, c->ecs_len);
-    write_event(out, f, c, start, start_len);
-    write_network(out, f, c);
-    write_end(out, "source", &f->end[0], ip[0]);
-    write_end(out, "destination", &f->end[1], ip[1]);
+    write_end(out, &keys[K_SOURCE], &f->end[0], ip[0]);
+    write_end(out, &keys[K_DESTINATION], &f->end[1], ip[1]);
     write_related(out, f, ip);
     write_camtrace(out, f, ip);
     ct_out_end(out);
+}
+
+void
+ct_ecs_write(ct_out *out, const ct_ecs_flow *f)
+{
+    ct_ecs_write_head(out, f);
+    ct_ecs_write_ends(out, f);
 }
 
 void

@@ -97,6 +97,13 @@ void ct_ecs_flow_init(ct_ecs_flow *flow);
 
 /* Write flow as one document (a record of out, which must be JSON Lines). */
 void ct_ecs_write(ct_out *out, const ct_ecs_flow *flow);
+/* ct_ecs_write() in two calls, for a caller whose hosts are still on
+ * their way into the cache: the head (@timestamp, ecs, event, network)
+ * needs of flow only its times, protocol, community ID, counts and the
+ * ends' addresses; the ends (source, destination, related, camtrace)
+ * the rest, once flow is complete.  Nothing else goes to out between. */
+void ct_ecs_write_head(ct_out *out, const ct_ecs_flow *flow);
+void ct_ecs_write_ends(ct_out *out, const ct_ecs_flow *flow);
 
 /* The _bulk action line before each document: {"create":{"_index":INDEX}}
  * (create, which data streams require). */

@@ -174,18 +174,46 @@ is_plain(unsigned char c, ct_out_format format)
     return c != '"' && c != '\\';
 }
 
+/* How many bytes at the start of text are plain in JSON (is_plain()),
+ * eight at a time: each test below, masked with highs, is nonzero for a
+ * word exactly when it holds for one of its bytes. */
+static size_t
+json_plain_prefix(const char *text, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t n = 0;
+
+    for (; n + 8 <= len; n += 8) {
+        uint64_t x, quote, backslash;
+        memcpy(&x, text + n, 8);
+        quote = x ^ (ones * '"');
+        backslash = x ^ (ones * '\\');
+        /* A byte below 0x20; above 0x7e; '"'; '\\' (a zero byte after the
+         * xor). */
+        if ((((x - ones * 0x20) & ~x) | (x + ones) | x | ((quote - ones) & ~quote) |
+             ((backslash - ones) & ~backslash)) &
+            highs)
+            break;
+    }
+    while (n < len && is_plain((unsigned char)text[n], CT_OUT_JSONL))
+        n++;
+    return n;
+}
+
 static void
 append_json_string(GString *buf, const char *text, size_t len)
 {
     const char *end = text + len;
     const char *p = text;
     char *o = reserve(buf, len + 2);
+    size_t plain = json_plain_prefix(text, len);
 
     /* Most text is printable ASCII without quotes or backslashes: copied
-     * in one pass; the rest of a string that is not goes the long way. */
+     * in one piece; the rest of a string that is not goes the long way. */
     *o++ = '"';
-    while (p < end && is_plain((unsigned char)*p, CT_OUT_JSONL))
-        *o++ = *p++;
+    memcpy(o, p, plain);
+    o += plain;
+    p += plain;
     buf->len = (size_t)(o - buf->str);
     if (p == end) {
         buf->str[buf->len++] = '"';
@@ -282,44 +310,106 @@ append_csv_string(GString *buf, const char *text, size_t len)
         g_string_append_c(buf, '"');
 }
 
+static inline void
+put_char(GString *buf, char c)
+{
+    *reserve(buf, 1) = c;
+    buf->str[++buf->len] = '\0';
+}
+
+/* The separator; whether a key follows (JSON, inside an object). */
+static inline bool
+separator(ct_out *out)
+{
+    bool keyed = false;
+
+    if (out->format == CT_OUT_CSV) {
+        if (!out->first)
+            put_char(out->buf, ',');
+    } else {
+        put_char(out->buf, out->first ? out->open[out->depth] : ',');
+        keyed = out->open[out->depth] == '{';
+    }
+    out->first = false;
+    return keyed;
+}
+
 /* Separator and, for JSON, the key (none inside an array). */
 static void
 begin_cell(ct_out *out, const char *key)
 {
-    if (out->format == CT_OUT_CSV) {
-        if (!out->first)
-            g_string_append_c(out->buf, ',');
-    } else {
-        g_string_append_c(out->buf, out->first ? out->open[out->depth] : ',');
-        if (out->open[out->depth] == '{') {
-            append_json_string(out->buf, key, strlen(key));
-            g_string_append_c(out->buf, ':');
-        }
+    if (separator(out)) {
+        append_json_string(out->buf, key, strlen(key));
+        put_char(out->buf, ':');
     }
+}
+
+/* begin_cell() with the key's text at hand: the separator and the whole
+ * of key->json in one reservation and one fixed-size copy, which
+ * compilers make a few vector moves (a copy of key->len bytes was a slow
+ * string instruction); what follows the key is overwritten next. */
+static void
+begin_cell_key(ct_out *out, const ct_out_key *key)
+{
+    GString *buf = out->buf;
+    char *o;
+
+    if (out->format == CT_OUT_CSV) {
+        separator(out);
+        return;
+    }
+    o = reserve(buf, 1 + sizeof key->json);
+    o[0] = out->first ? out->open[out->depth] : ',';
+    buf->len++;
+    if (out->open[out->depth] == '{') {
+        memcpy(o + 1, key->json, sizeof key->json);
+        buf->len += key->len;
+    }
+    buf->str[buf->len] = '\0';
     out->first = false;
 }
 
-static void
-open_level(ct_out *out, const char *key, char opener)
+void
+ct_out_key_init(ct_out_key *key, const char *name)
+{
+    GString *text = g_string_new(NULL);
+
+    append_json_string(text, name, strlen(name));
+    put_char(text, ':');
+    g_assert(text->len <= sizeof key->json);
+    memcpy(key->json, text->str, text->len);
+    key->len = (uint8_t)text->len;
+    g_string_free(text, TRUE);
+}
+
+/* Whether out can open a level (JSON below CT_OUT_DEPTH_MAX). */
+static bool
+can_open(const ct_out *out)
 {
     if (out->format == CT_OUT_CSV)
-        return;
-    g_return_if_fail(out->depth < CT_OUT_DEPTH_MAX);
-    begin_cell(out, key);
+        return false;
+    g_return_val_if_fail(out->depth < CT_OUT_DEPTH_MAX, false);
+    return true;
+}
+
+/* After the level's key: opener is '{' or '['. */
+static void
+open_level(ct_out *out, char opener)
+{
     out->open[++out->depth] = opener;
     out->first = true;
 }
 
 static void
-close_level(ct_out *out, const char *closer)
+close_level(ct_out *out, char closer)
 {
     if (out->format == CT_OUT_CSV)
         return;
     g_return_if_fail(out->depth > 0);
     /* Nothing written inside: the opener is still to come. */
     if (out->first)
-        g_string_append_c(out->buf, out->open[out->depth]);
-    g_string_append(out->buf, closer);
+        put_char(out->buf, out->open[out->depth]);
+    put_char(out->buf, closer);
     out->depth--;
     out->first = false;
 }
@@ -327,25 +417,49 @@ close_level(ct_out *out, const char *closer)
 void
 ct_out_object_begin(ct_out *out, const char *key)
 {
-    open_level(out, key, '{');
+    if (can_open(out)) {
+        begin_cell(out, key);
+        open_level(out, '{');
+    }
+}
+
+void
+ct_out_object_begin_key(ct_out *out, const ct_out_key *key)
+{
+    if (can_open(out)) {
+        begin_cell_key(out, key);
+        open_level(out, '{');
+    }
 }
 
 void
 ct_out_object_end(ct_out *out)
 {
-    close_level(out, "}");
+    close_level(out, '}');
 }
 
 void
 ct_out_array_begin(ct_out *out, const char *key)
 {
-    open_level(out, key, '[');
+    if (can_open(out)) {
+        begin_cell(out, key);
+        open_level(out, '[');
+    }
+}
+
+void
+ct_out_array_begin_key(ct_out *out, const ct_out_key *key)
+{
+    if (can_open(out)) {
+        begin_cell_key(out, key);
+        open_level(out, '[');
+    }
 }
 
 void
 ct_out_array_end(ct_out *out)
 {
-    close_level(out, "]");
+    close_level(out, ']');
 }
 
 void
@@ -370,11 +484,12 @@ void
 ct_out_end(ct_out *out)
 {
     g_warn_if_fail(out->depth == 0);
-    if (out->format == CT_OUT_CSV) {
-        put(out->buf, "\r\n", sizeof "\r\n" - 1);
-    } else {
-        g_string_append(out->buf, out->first ? "{}\n" : "}\n");
-    }
+    if (out->format == CT_OUT_CSV)
+        put(out->buf, "\r\n", 2);
+    else if (out->first)
+        put(out->buf, "{}\n", 3);
+    else
+        put(out->buf, "}\n", 2);
     if (out->buf->len >= CT_OUT_FLUSH_AT)
         flush_buffer(out);
 }
@@ -407,18 +522,50 @@ ct_out_null(ct_out *out, const char *key)
         put(out->buf, "null", sizeof "null" - 1);
 }
 
+/* Two digits at a time (half the divisions), right-aligned at the middle
+ * of text, then copied as a fixed 24 bytes like begin_cell_key(): what
+ * follows the digits is overwritten next. */
+static void
+put_uint(GString *buf, uint64_t value)
+{
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    char text[48];
+    char *end = text + 24, *o = end;
+
+    while (value >= 100) {
+        const char *pair = pairs + value % 100 * 2;
+        value /= 100;
+        o -= 2;
+        o[0] = pair[0];
+        o[1] = pair[1];
+    }
+    if (value >= 10) {
+        o -= 2;
+        o[0] = pairs[value * 2];
+        o[1] = pairs[value * 2 + 1];
+    } else {
+        *--o = (char)('0' + value);
+    }
+    memcpy(reserve(buf, 24), o, 24);
+    buf->len += (size_t)(end - o);
+    buf->str[buf->len] = '\0';
+}
+
 void
 ct_out_uint(ct_out *out, const char *key, uint64_t value)
 {
-    char text[24];
-    size_t n = 0;
-
-    do {
-        text[sizeof text - 1 - n++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
     begin_cell(out, key);
-    put(out->buf, text + sizeof text - n, n);
+    put_uint(out->buf, value);
+}
+
+void
+ct_out_uint_key(ct_out *out, const ct_out_key *key, uint64_t value)
+{
+    begin_cell_key(out, key);
+    put_uint(out->buf, value);
 }
 
 /* The text "%.15g" gives, without printf or strtod, for values that are
@@ -551,6 +698,27 @@ ct_out_timestamp_text(ct_out *out, int64_t sec, uint32_t usec, char text[CT_OUT_
         out->ts_sec = sec;
     }
     return with_usec(out->ts_text, usec, text);
+}
+
+void
+ct_out_timestamp_text_key(ct_out *out, const ct_out_key *key, const char text[CT_OUT_TIMESTAMP_LEN],
+                          size_t len)
+{
+    char *o;
+
+    begin_cell_key(out, key);
+    if (out->format == CT_OUT_CSV) {
+        append_csv_string(out->buf, text, len);
+        return;
+    }
+    /* Digits, '-', 'T', ':', '.' and 'Z' only: nothing to check, and the
+     * whole of text in one fixed-size copy (as begin_cell_key()). */
+    o = reserve(out->buf, CT_OUT_TIMESTAMP_LEN + 1);
+    o[0] = '"';
+    memcpy(o + 1, text, CT_OUT_TIMESTAMP_LEN);
+    o[len + 1] = '"';
+    out->buf->len += len + 2;
+    out->buf->str[out->buf->len] = '\0';
 }
 
 void
@@ -695,12 +863,6 @@ ct_out_host_render(ct_out_format format, ct_out_side side, const ct_host *host,
 void
 ct_out_rendered(ct_out *out, const char *text, size_t len)
 {
-    if (out->format == CT_OUT_CSV) {
-        if (!out->first)
-            g_string_append_c(out->buf, ',');
-    } else {
-        g_string_append_c(out->buf, out->first ? out->open[out->depth] : ',');
-    }
-    out->first = false;
+    separator(out);
     put(out->buf, text, len);
 }

@@ -89,6 +89,19 @@ void ct_out_number(ct_out *out, const char *key, const char *text, size_t len);
  * JSON Lines, so the record stays on one line, and any other control byte
  * or invalid UTF-8 becomes a space or U+FFFD. */
 void ct_out_json_value(ct_out *out, const char *key, const char *json, size_t len);
+/* A key rendered once, for writers that use the same keys in millions of
+ * records (ct_ecs): ct_out_key_init() writes name as a JSON key with its
+ * colon, and the _key calls below copy that text where the calls above
+ * render their key again; the output is the same.  name is short (its
+ * JSON text and colon fit in json). */
+typedef struct {
+    char json[47];
+    uint8_t len;
+} ct_out_key;
+void ct_out_key_init(ct_out_key *key, const char *name);
+void ct_out_uint_key(ct_out *out, const ct_out_key *key, uint64_t value);
+void ct_out_object_begin_key(ct_out *out, const ct_out_key *key);
+void ct_out_array_begin_key(ct_out *out, const ct_out_key *key);
 /* Nested values, JSON Lines only (CSV has no nesting: these calls write
  * nothing there).  ct_out_object_begin() starts the member key (NULL
  * inside an array) as an object whose cells follow, up to the matching
@@ -110,6 +123,11 @@ void ct_out_timestamp(ct_out *out, const char *key, int64_t sec, uint32_t usec);
  * cannot be represented. */
 size_t ct_out_timestamp_text(ct_out *out, int64_t sec, uint32_t usec,
                              char text[CT_OUT_TIMESTAMP_LEN]);
+/* The string cell that ct_out_string_len() would write of the text and
+ * length (not 0) that ct_out_timestamp_text() put in text, faster: text
+ * is that whole buffer. */
+void ct_out_timestamp_text_key(ct_out *out, const ct_out_key *key,
+                               const char text[CT_OUT_TIMESTAMP_LEN], size_t len);
 /* The same text into out, for other writers (the GUI's flow table); empty
  * and false when sec cannot be represented. */
 bool ct_out_format_timestamp(int64_t sec, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN]);

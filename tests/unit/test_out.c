@@ -549,6 +549,118 @@ test_render(void)
     g_free(text);
 }
 
+/* The same record through C-string keys and through ct_out_key. */
+static void
+keyed(ct_out *out, bool rendered)
+{
+    ct_out_key k_obj, k_list, k_n, k_ts, k_odd;
+    char ts[CT_OUT_TIMESTAMP_LEN];
+    size_t ts_len = ct_out_timestamp_text(out, 1714564800, 42, ts);
+
+    ct_out_key_init(&k_obj, "obj");
+    ct_out_key_init(&k_list, "list");
+    ct_out_key_init(&k_n, "n");
+    ct_out_key_init(&k_ts, "@timestamp");
+    ct_out_key_init(&k_odd, "say \"hi\"\t");
+    ct_out_begin(out);
+    if (rendered) {
+        ct_out_timestamp_text_key(out, &k_ts, ts, ts_len);
+        ct_out_object_begin_key(out, &k_obj);
+        ct_out_uint_key(out, &k_n, 0);
+        ct_out_uint_key(out, &k_odd, 18446744073709551615u);
+        ct_out_array_begin_key(out, &k_list);
+        ct_out_uint_key(out, &k_n, 1234567);
+        ct_out_array_end(out);
+        ct_out_object_end(out);
+        ct_out_object_begin_key(out, &k_obj);
+        ct_out_object_end(out);
+    } else {
+        ct_out_string_len(out, "@timestamp", ts, ts_len);
+        ct_out_object_begin(out, "obj");
+        ct_out_uint(out, "n", 0);
+        ct_out_uint(out, "say \"hi\"\t", 18446744073709551615u);
+        ct_out_array_begin(out, "list");
+        ct_out_uint(out, NULL, 1234567);
+        ct_out_array_end(out);
+        ct_out_object_end(out);
+        ct_out_object_begin(out, "obj");
+        ct_out_object_end(out);
+    }
+    ct_out_end(out);
+}
+
+static void
+keyed_plain(ct_out *out)
+{
+    keyed(out, false);
+}
+
+static void
+keyed_rendered(ct_out *out)
+{
+    keyed(out, true);
+}
+
+/* ct_out_key and the _key calls write what the calls with C strings
+ * write, in both formats (a key inside an array is not written). */
+static void
+test_keys(void)
+{
+    for (int f = 0; f < 2; f++) {
+        ct_out_format format = f == 0 ? CT_OUT_CSV : CT_OUT_JSONL;
+        char *plain = written(format, keyed_plain);
+        char *rendered = written(format, keyed_rendered);
+
+        g_assert_cmpstr(rendered, ==, plain);
+        free(plain);
+        free(rendered);
+    }
+    {
+        char *got = written(CT_OUT_JSONL, keyed_rendered);
+        g_assert_cmpstr(got, ==,
+                        "{\"@timestamp\":\"2024-05-01T12:00:00.000042Z\",\"obj\":{\"n\":0,"
+                        "\"say \\\"hi\\\"\\t\":18446744073709551615,\"list\":[1234567]},"
+                        "\"obj\":{}}\n");
+        free(got);
+    }
+}
+
+/* Plain text is found eight bytes at a time: a byte that is not plain at
+ * every position of a longer string, for each kind of such byte (DEL is
+ * kept, after the check). */
+static void
+test_escape_positions(void)
+{
+    static const struct {
+        char byte;
+        const char *json;
+    } specials[] = {{'"', "\\\""},    {'\\', "\\\\"},
+                    {'\n', "\\n"},    {'\x1f', "\xef\xbf\xbd"},
+                    {'\x7f', "\x7f"}, {'\xff', "\xef\xbf\xbd"}};
+
+    for (size_t k = 0; k < G_N_ELEMENTS(specials); k++) {
+        for (size_t at = 0; at < 20; at++) {
+            char in[21];
+            GString *want = g_string_new("{\"k\":\"");
+            char *got;
+
+            memset(in, 'a', 20);
+            in[at] = specials[k].byte;
+            in[20] = '\0';
+            g_string_append_len(want, in, (gssize)at);
+            g_string_append(want, specials[k].json);
+            g_string_append(want, in + at + 1);
+            g_string_append(want, "\"}\n");
+            cell_text = in;
+            cell_len = 20;
+            got = written(CT_OUT_JSONL, one_cell);
+            g_assert_cmpstr(got, ==, want->str);
+            free(got);
+            g_string_free(want, TRUE);
+        }
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -569,5 +681,7 @@ main(int argc, char **argv)
     g_test_add_func("/out/double-text", test_double_text);
     g_test_add_func("/out/nested", test_nested);
     g_test_add_func("/out/render", test_render);
+    g_test_add_func("/out/keys", test_keys);
+    g_test_add_func("/out/escape-positions", test_escape_positions);
     return g_test_run();
 }
