@@ -54,19 +54,26 @@ gui_stop() {
 # gui_fail MESSAGE: a screenshot of how the screen looked, then fail.
 gui_fail() {
     [ -z "${DISPLAY:-}" ] || shoot "$CT_GUI_SCREENSHOT" 2>/dev/null || true
+    if [ -n "${DISPLAY:-}" ]; then
+        echo "windows on the screen:" >&2
+        windows | sed 's/^/  /' >&2
+    fi
     echo "wireshark's stderr:" >&2
     cat "$CT_SANDBOX/wireshark.err" >&2 2>/dev/null || true
     ct_fail "$* (screenshot: $CT_GUI_SCREENSHOT)"
 }
 
 # poll SECONDS WHAT COMMAND...: run COMMAND every 0.05 s until it succeeds;
-# fail naming WHAT after SECONDS.
+# fail naming WHAT after SECONDS, or at once when Wireshark exits or
+# (once its main window is there) another window appears.
 poll() {
     local secs=$1 limit=$(($1 * 20)) what=$2 i
     shift 2
     for ((i = 0; i < limit; i++)); do
         "$@" && return 0
         [ -z "$WS_PID" ] || kill -0 "$WS_PID" 2>/dev/null || gui_fail "Wireshark exited while waiting for $what"
+        # A dialog that came up meanwhile fails at once.
+        [ -z "${MAIN:-}" ] || [ $((i % 10)) != 9 ] || no_dialog
         sleep 0.05
     done
     gui_fail "timed out after $secs s waiting for $what"
@@ -80,11 +87,15 @@ shoot() {
         mv "$file.new" "$file"
 }
 
-# windows: the visible windows with a title, as "ID TITLE" lines.
+# windows: Wireshark's visible top-level windows (by _NET_WM_PID, titled
+# or not: a dialog that Qt has not painted yet may have no WM_NAME), as
+# "ID TITLE" lines.
 windows() {
     local id
-    for id in $(xdotool search --onlyvisible --name . 2>/dev/null); do
-        echo "$id $(xdotool getwindowname "$id" 2>/dev/null)"
+    [ -n "$WS_PID" ] || return 0
+    for id in $(xdotool search --maxdepth 1 --onlyvisible --pid "$WS_PID" 2>/dev/null); do
+        echo "$id $(xdotool getwindowname "$id" 2>/dev/null || true) ($(xdotool getwindowgeometry "$id" 2>/dev/null |
+            sed -n 's/.*Geometry: //p'))"
     done
 }
 
@@ -94,6 +105,7 @@ no_dialog() {
     local line others
     others=$(windows | while read -r line; do
         case "${line%% *}" in "$MAIN" | "${FLOWS:-none}") continue ;; esac
+        case "$line" in *" Wireshark · CamTrace Flows · "*) continue ;; esac
         echo "  ${line#* }"
     done)
     [ -z "$others" ] || gui_fail "a window other than Wireshark's main window appeared:
@@ -103,7 +115,7 @@ $others"
 # find_window PATTERN: the id of the visible window whose title matches
 # PATTERN (a regular expression), in FOUND.
 find_window() {
-    FOUND=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1)
+    FOUND=$(xdotool search --maxdepth 1 --onlyvisible --pid "$WS_PID" --name "$1" 2>/dev/null | head -n 1)
     [ -n "$FOUND" ]
 }
 
@@ -192,9 +204,11 @@ mapfile -t COLUMNS < <(awk '/^gui\.column\.format:/ { on = 1; next } on && /^[^ 
     "$CT_SOURCE_DIR/data/profiles/CamTrace/preferences")
 [ "${#COLUMNS[@]}" -ge 6 ] || ct_fail "only ${#COLUMNS[@]} CamTrace columns in the profile: ${COLUMNS[*]}"
 
-# A free display of our own: Xvfb picks it (-displayfd).
+# A free display of our own: Xvfb picks it (-displayfd).  -noreset: an X
+# server resets when its last client leaves (our xdotool probe), and a
+# client connecting then (Wireshark) is refused.
 : >"$CT_SANDBOX/display"
-Xvfb -displayfd 5 -screen 0 "${WIDTH}x$((HEIGHT * 2))x24" -nolisten tcp \
+Xvfb -displayfd 5 -screen 0 "${WIDTH}x$((HEIGHT * 2))x24" -nolisten tcp -noreset \
     5>"$CT_SANDBOX/display" 2>"$CT_SANDBOX/xvfb.err" &
 XVFB_PID=$!
 poll 20 "Xvfb to start" test -s "$CT_SANDBOX/display"
@@ -224,9 +238,9 @@ exec 3<>"$FIFO"
 timeout 60 cat "$CT_WORK/sample.pcap" >&3 &
 FEED_PID=$!
 
-# The main window (its title names the pipe while it captures) and the
-# flows window.
-poll 30 "Wireshark's main window" find_window "feed\.fifo|capture\.pcapng"
+# The main window (its title names the pipe while it captures, Wireshark
+# itself before) and the flows window.
+poll 30 "Wireshark's main window" find_window "feed\.fifo|capture\.pcapng|Wireshark Network Analyzer"
 MAIN=$FOUND
 poll 30 "the CamTrace Flows window (-z camtrace,flowtable)" find_window "CamTrace Flows"
 FLOWS=$FOUND
@@ -235,6 +249,8 @@ xdotool windowmove "$MAIN" 0 0 windowsize "$MAIN" "$WIDTH" "$HEIGHT"
 xdotool windowmove "$FLOWS" 0 "$HEIGHT" windowsize "$FLOWS" "$WIDTH" "$((HEIGHT - 50))"
 
 # Closing the pipe once dumpcap has read everything ends the capture.
+fed() { ! kill -0 "$FEED_PID" 2>/dev/null; }
+poll 60 "the capture to go into the pipe" fed
 wait "$FEED_PID" || gui_fail "could not write the capture into the pipe"
 FEED_PID=""
 pipe_unread() {
@@ -359,8 +375,11 @@ rc=0
 wait "$WS_PID" || rc=$?
 WS_PID=""
 expect_eq "Wireshark's exit status" "$rc" 0
-if grep -i "camtrace:\|plugin" "$CT_SANDBOX/wireshark.err"; then
-    ct_fail "Wireshark said the above about CamTrace or its plugins on stderr"
+# Wireshark's own warnings (preferences, the profile, the capture) and
+# anything about CamTrace or plugins fail too.
+if grep -iE "camtrace:|plugin|\[(Epan|Main|Capture|Wiretap|DFilter)[^]]* (WARNING|ERROR|CRITICAL)\]" \
+    "$CT_SANDBOX/wireshark.err"; then
+    ct_fail "Wireshark said the above on stderr"
 fi
 ct_sanitizer_check
 echo "PASS: gui.wireshark in $SECONDS s, $COPY_RETRIES rows copied again (screenshot: $CT_GUI_SCREENSHOT)"
