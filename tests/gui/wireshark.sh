@@ -67,13 +67,14 @@ gui_fail() {
 # fail naming WHAT after SECONDS, or at once when Wireshark exits or
 # (once its main window is there) another window appears.
 poll() {
-    local secs=$1 limit=$(($1 * 20)) what=$2 i
+    local secs=$1 what=$2 i=0 deadline=$((SECONDS + $1))
     shift 2
-    for ((i = 0; i < limit; i++)); do
+    while [ "$SECONDS" -le "$deadline" ]; do
         "$@" && return 0
         [ -z "$WS_PID" ] || kill -0 "$WS_PID" 2>/dev/null || gui_fail "Wireshark exited while waiting for $what"
         # A dialog that came up meanwhile fails at once.
-        [ -z "${MAIN:-}" ] || [ $((i % 10)) != 9 ] || no_dialog
+        i=$((i + 1))
+        [ -z "${MAIN:-}" ] || [ $((i % 10)) != 0 ] || no_dialog
         sleep 0.05
     done
     gui_fail "timed out after $secs s waiting for $what"
@@ -115,7 +116,8 @@ $others"
 # find_window PATTERN: the id of the visible window whose title matches
 # PATTERN (a regular expression), in FOUND.
 find_window() {
-    FOUND=$(xdotool search --maxdepth 1 --onlyvisible --pid "$WS_PID" --name "$1" 2>/dev/null | head -n 1)
+    FOUND=$(xdotool search --all --maxdepth 1 --onlyvisible --pid "$WS_PID" --name "$1" 2>/dev/null |
+        head -n 1)
     [ -n "$FOUND" ]
 }
 
