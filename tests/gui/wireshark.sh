@@ -147,15 +147,16 @@ row_copied() {
 # copy_row N: packet N selected (Go > Go to Packet, Ctrl+G) and copied
 # with Edit > Copy > As CSV; its CSV (header and row) in $CT_SANDBOX/row.csv.
 # Keys typed while the Go to Packet bar opens can go to the packet list
-# instead: then the row is not copied, and the keys are sent again (at
-# most 5 times).
+# instead: then the row is not copied within 2 s, and the keys are sent
+# again (at most 5 times).
 COPY_RETRIES=0
 copy_row() {
     local try i
     for ((try = 0; try < 5; try++)); do
         focus "$MAIN"
-        xdotool key Escape ctrl+g
-        xdotool type "$1"
+        # The bar takes a moment to take the keyboard: a pause of 0.1 s
+        # between the keys saves most of the retries.
+        xdotool key Escape ctrl+g sleep 0.1 type "$1"
         xdotool key Return alt+e Right c
         for ((i = 0; i < 40; i++)); do
             if row_copied "$1"; then
