@@ -42,6 +42,8 @@ WS_PID=""
 FEED_PID=""
 gui_stop() {
     local pid
+    # Wireshark's dumpcap first: it outlives a killed Wireshark.
+    [ -z "$WS_PID" ] || kill -KILL $(pgrep -P "$WS_PID") 2>/dev/null || true
     for pid in $FEED_PID $WS_PID $XVFB_PID; do
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
@@ -220,7 +222,9 @@ display_up() { xdotool getdisplaygeometry >/dev/null 2>&1; }
 poll 20 "the X display $DISPLAY" display_up
 
 # Wireshark capturing from a named pipe (dumpcap reads it; nothing leaves
-# the machine), writing what it captures to capture.pcapng.
+# the machine), writing what it captures to capture.pcapng; it lists no
+# interfaces and no extcap programs (the test needs none, and dumpcap
+# hangs listing them under a preloaded sanitizer runtime).
 FIFO="$CT_SANDBOX/feed.fifo"
 mkfifo -m 0644 "$FIFO"
 CAPTURE="$CT_WORK/capture.pcapng"
@@ -232,6 +236,7 @@ mapfile -t SAN_VARS < <(CT_SANITIZER_LEAKS=0 ct_sanitizer_env)
     ${SAN_VARS[@]+"${SAN_VARS[@]}"} \
     wireshark -C CamTrace -o "camtrace.asn_db:$CT_DB/asn.mmdb" -o "camtrace.city_db:$CT_DB/city.mmdb" \
     -o camtrace.home_country:DE -o camtrace.ptr:FALSE -z camtrace,flowtable \
+    -o capture.no_interface_load:TRUE -o capture.no_extcap:TRUE \
     -i "$FIFO" -k -w "$CAPTURE") >"$CT_SANDBOX/wireshark.out" 2>"$CT_SANDBOX/wireshark.err" &
 WS_PID=$!
 # The capture, into the pipe (read and write: opening does not wait for
