@@ -1,31 +1,35 @@
 #!/bin/bash
 # wireshark.sh - the real Wireshark (the Qt GUI) with the built plugin and
-# the CamTrace profile, on a virtual X screen (Xvfb), capturing live from a
-# named pipe that data/sample.pcap is fed into, driven with xdotool as a
-# person would drive it with the keyboard:
+# the CamTrace profile, on a virtual X screen (Xvfb, no window manager),
+# capturing live from a named pipe that data/sample.pcap is fed into,
+# driven with xdotool's keys and clicks as a person would drive it:
 #   - the main window appears and no other window (a warning or error
-#     dialog) appears, from start to quit; Wireshark says nothing about
-#     CamTrace or plugins on stderr;
+#     dialog, titled or not) appears, from start to quit; Wireshark says
+#     nothing on stderr about CamTrace or plugins, and no warning of its
+#     own (preferences, the profile's files, the capture);
 #   - the packet list shows the CamTrace profile's columns (read from
 #     data/profiles/CamTrace/preferences) filled: every row of the
 #     conversation with 52.94.236.248 (a public peer named by its TLS
 #     server name), copied out of the packet list with Edit > Copy > As CSV,
-#     has every CamTrace column non-empty, the same values tshark gives on
-#     the file Wireshark wrote (-w), and the fixture's values for it;
+#     has every CamTrace column non-empty, the value tshark gives for it on
+#     the file Wireshark wrote (-w), and the fixture's values;
 #   - Statistics > CamTrace Flows (opened with -z camtrace,flowtable, as
 #     the plugin registers it) shows its window, and, after Apply, a table
-#     (copied with its Copy button) with that flow's remote organization;
-#   - Wireshark quits (Ctrl+Q) without asking anything, with status 0.
-# It leaves a screenshot of the screen in CT_GUI_SCREENSHOT (the build
-# folder's gui-wireshark.png under ctest).  With CT_GUI_PACKET_LIST=FILE it
-# also writes the main window alone (the packet list with the CamTrace
-# columns, 1600 pixels wide) there: tools/screenshot.sh makes
+#     (copied with its Copy button) with that flow and its organization;
+#   - Wireshark quits on Ctrl+Q without asking anything, with status 0.
+# Without the plugin Wireshark refuses -z camtrace,flowtable and the
+# columns stay empty: the test fails, it never skips.  It leaves a
+# screenshot of the screen in CT_GUI_SCREENSHOT (the build folder's
+# gui-wireshark.png under ctest).  With CT_GUI_PACKET_LIST=FILE it also
+# writes the main window alone there (the packet list with the CamTrace
+# columns, 1600 pixels wide; no bytes pane): tools/screenshot.sh makes
 # docs/camtrace-packet-list.png so.
 #
 # Wireshark runs as sandbox.sh runs tshark: as nobody when we are root, in
 # a throw-away HOME and configuration folder, with WIRESHARK_PLUGIN_DIR
 # set to a copy of the build's plugins and the fixture databases.  Every
-# wait polls with a timeout; nothing sleeps a fixed time for Wireshark.
+# wait polls with a time limit; the only fixed pause is 0.1 s between
+# Ctrl+G and the packet number.
 . "$(dirname "$0")/../golden/sandbox.sh"
 
 WIDTH=1600
@@ -128,8 +132,10 @@ title_is() {
     return 1
 }
 
+# focus WINDOW: the keyboard to WINDOW (there is no window manager to
+# activate it).
 focus() {
-    xdotool windowactivate --sync "$1" 2>/dev/null || xdotool windowfocus --sync "$1"
+    xdotool windowfocus --sync "$1"
 }
 
 clipboard() {
