@@ -28,8 +28,8 @@
 # Wireshark runs as sandbox.sh runs tshark: as nobody when we are root, in
 # a throw-away HOME and configuration folder, with WIRESHARK_PLUGIN_DIR
 # set to a copy of the build's plugins and the fixture databases.  Every
-# wait polls with a time limit; the only fixed pause is 0.1 s between
-# Ctrl+G and the packet number.
+# wait polls with a time limit; the only fixed pauses are the 0.1 s
+# between the keys that copy a row.
 . "$(dirname "$0")/../golden/sandbox.sh"
 
 WIDTH=1600
@@ -162,10 +162,10 @@ copy_row() {
     local try i
     for ((try = 0; try < 5; try++)); do
         focus "$MAIN"
-        # The bar takes a moment to take the keyboard: a pause of 0.1 s
-        # between the keys saves most of the retries.
+        # The bar and the menus take a moment to take the keyboard (Qt 6
+        # more than Qt 5): 0.1 s between the keys saves most of the retries.
         xdotool key Escape ctrl+g sleep 0.1 type "$1"
-        xdotool key Return alt+e Right c
+        xdotool key --delay 100 Return alt+e Right c
         for ((i = 0; i < 40; i++)); do
             if row_copied "$1"; then
                 clipboard >"$CT_SANDBOX/row.csv"
