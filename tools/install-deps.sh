@@ -4,7 +4,11 @@
 # file and dpkg-dev (from build-essential) build the Debian package
 # (CPack reads file types with file, dpkg-shlibdeps finds its
 # dependencies); man-db (with groff-base) renders the manual pages for
-# the docs.man test.
+# the docs.man test.  The gui.wireshark test (and tools/screenshot.sh)
+# runs the Wireshark GUI (wireshark) on a virtual X screen (xvfb, with
+# fonts-dejavu-core for its text), drives it with xdotool, reads its
+# clipboard with xclip and photographs the screen with xwd (x11-apps) and
+# netpbm's converters.
 set -eu
 
 PACKAGES="build-essential cmake pkg-config
@@ -12,7 +16,8 @@ PACKAGES="build-essential cmake pkg-config
     libglib2.0-dev libmaxminddb-dev libc-ares-dev libpsl-dev libgcrypt20-dev
     libmaxmind-db-writer-perl mmdb-bin
     ca-certificates time clang-format python3
-    file man-db"
+    file man-db
+    wireshark xvfb xdotool xclip x11-apps netpbm fonts-dejavu-core"
 # npm fetches the GeoLite2 databases.  Machines with Node.js from elsewhere
 # already have it, and Debian's npm conflicts with those packages.
 if ! command -v npm >/dev/null 2>&1; then

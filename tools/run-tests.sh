@@ -20,6 +20,8 @@ deps_present() {
     command -v cmake >/dev/null && command -v tshark >/dev/null &&
         command -v clang-format >/dev/null && command -v python3 >/dev/null &&
         command -v man >/dev/null && command -v groff >/dev/null && command -v file >/dev/null &&
+        command -v wireshark >/dev/null && command -v Xvfb >/dev/null && command -v xdotool >/dev/null &&
+        command -v xclip >/dev/null && command -v xwd >/dev/null && command -v pnmtopng >/dev/null &&
         pkg-config --exists wireshark glib-2.0 libmaxminddb libcares 2>/dev/null &&
         perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null
 }

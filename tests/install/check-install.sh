@@ -36,7 +36,7 @@ USER)
 *) fail "unknown scope $CT_INSTALL_SCOPE" ;;
 esac
 
-for f in "$plugin_dir/camtrace.so" "$profile_dir/preferences" "$profile_dir/dfilter_buttons" \
+for f in "$plugin_dir/camtrace.so" "$profile_dir/preferences" "$profile_dir/dfilter_buttons" "$profile_dir/recent" \
     "$bin_dir/camtrace" "$bin_dir/camtrace-capture" \
     "$man_dir/camtrace.1.gz" "$man_dir/camtrace-capture.1.gz" \
     "$data_dir/camtrace-ecs-template.json"; do
