@@ -870,7 +870,16 @@ ct_json_scan(ct_json *j, const char *text, size_t len)
         }
         value = p = skip_ws(p + 1, end);
         type = value_type(p < end ? *p : '\0');
-        p = scan_value(j, p, end, &value_escaped);
+        /* Flow records' values are strings and numbers: those without
+         * scan_value()'s second look at the first byte. */
+        if (type == CT_JSON_STRING) {
+            p = scan_string(j, p, end, &value_escaped);
+        } else if (type == CT_JSON_NUMBER) {
+            p = scan_number(j, p, end);
+            value_escaped = false;
+        } else {
+            p = scan_value(j, p, end, &value_escaped);
+        }
         if (p == NULL)
             goto invalid;
         m = &j->members[j->n_members - 1];
