@@ -24,17 +24,25 @@
 
 #define CT_OUT_FLUSH_AT (64 * 1024)
 
+/* reserve()'s rare case, kept out of line: the small functions that
+ * reserve() is inlined into then make no call on their common path. */
+static __attribute__((noinline)) void
+grow(GString *buf, size_t len)
+{
+    size_t old = buf->len;
+
+    g_string_set_size(buf, old + len);
+    buf->len = old;
+}
+
 /* Room for len more bytes (and the NUL) at the end of buf: with put(),
  * g_string_append_len() without its call and its general insert, as the
  * writers append millions of short pieces. */
 static inline char *
 reserve(GString *buf, size_t len)
 {
-    if (G_UNLIKELY(buf->len + len + 1 > buf->allocated_len)) {
-        size_t old = buf->len;
-        g_string_set_size(buf, old + len);
-        buf->len = old;
-    }
+    if (G_UNLIKELY(buf->len + len + 1 > buf->allocated_len))
+        grow(buf, len);
     return buf->str + buf->len;
 }
 
