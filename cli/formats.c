@@ -239,15 +239,23 @@ int
 formats_uint(record *r, const char *name, const ct_json_member *m, uint64_t max, uint64_t *value)
 {
     uint64_t v = 0;
+    size_t i = 0;
 
     if (absent(m))
         return 0;
     if (m->type != CT_JSON_NUMBER || m->value[0] == '-')
         goto refuse;
-    for (size_t i = 0; i < m->value_len; i++) {
+    /* 19 digits cannot overflow: those without the check, a digit being
+     * one unsigned comparison. */
+    for (size_t safe = m->value_len < 19 ? m->value_len : 19; i < safe; i++) {
+        unsigned d = (unsigned char)m->value[i] - (unsigned)'0';
+        if (d > 9)
+            goto refuse;
+        v = v * 10 + d;
+    }
+    for (; i < m->value_len; i++) {
         char c = m->value[i];
-        /* 19 digits cannot overflow: checked only beyond. */
-        if (c < '0' || c > '9' || (i >= 19 && v > (UINT64_MAX - (uint64_t)(c - '0')) / 10))
+        if (c < '0' || c > '9' || v > (UINT64_MAX - (uint64_t)(c - '0')) / 10)
             goto refuse;
         v = v * 10 + (uint64_t)(c - '0');
     }

@@ -134,12 +134,24 @@ parse_ipv4(const char *s, size_t len, ct_addr *addr)
     uint8_t bytes[4];
 
     for (int i = 0; i < 4; i++) {
-        unsigned v = 0;
-        const char *start = s;
+        unsigned v, d;
 
-        while (s < end && *s >= '0' && *s <= '9' && s - start < 3)
-            v = v * 10 + (unsigned)(*s++ - '0');
-        if (s == start || v > 255 || (start[0] == '0' && s - start > 1))
+        /* One to three digits, a digit being one unsigned comparison; a
+         * second digit after a leading zero is refused. */
+        if (s == end || (v = (unsigned char)*s - (unsigned)'0') > 9)
+            return false;
+        s++;
+        if (s < end && (d = (unsigned char)*s - (unsigned)'0') <= 9) {
+            if (v == 0)
+                return false;
+            v = v * 10 + d;
+            s++;
+            if (s < end && (d = (unsigned char)*s - (unsigned)'0') <= 9) {
+                v = v * 10 + d;
+                s++;
+            }
+        }
+        if (v > 255)
             return false;
         bytes[i] = (uint8_t)v;
         if (i < 3) {

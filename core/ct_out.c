@@ -24,17 +24,25 @@
 
 #define CT_OUT_FLUSH_AT (64 * 1024)
 
+/* reserve()'s rare case, kept out of line: the small functions that
+ * reserve() is inlined into then make no call on their common path. */
+static __attribute__((noinline)) void
+grow(GString *buf, size_t len)
+{
+    size_t old = buf->len;
+
+    g_string_set_size(buf, old + len);
+    buf->len = old;
+}
+
 /* Room for len more bytes (and the NUL) at the end of buf: with put(),
  * g_string_append_len() without its call and its general insert, as the
  * writers append millions of short pieces. */
 static inline char *
 reserve(GString *buf, size_t len)
 {
-    if (G_UNLIKELY(buf->len + len + 1 > buf->allocated_len)) {
-        size_t old = buf->len;
-        g_string_set_size(buf, old + len);
-        buf->len = old;
-    }
+    if (G_UNLIKELY(buf->len + len + 1 > buf->allocated_len))
+        grow(buf, len);
     return buf->str + buf->len;
 }
 
@@ -106,6 +114,7 @@ struct ct_out {
     int write_errno;
     int64_t ts_sec; /* second of ts_text */
     char ts_text[32];
+    size_t ts_len; /* strlen(ts_text) */
 };
 
 ct_out *
@@ -522,16 +531,18 @@ ct_out_null(ct_out *out, const char *key)
         put(out->buf, "null", sizeof "null" - 1);
 }
 
+/* The decimal digits of 0 to 99, two each. */
+static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                            "25262728293031323334353637383940414243444546474849"
+                            "50515253545556575859606162636465666768697071727374"
+                            "75767778798081828384858687888990919293949596979899";
+
 /* Two digits at a time (half the divisions), right-aligned at the middle
  * of text, then copied as a fixed 24 bytes like begin_cell_key(): what
  * follows the digits is overwritten next. */
 static void
 put_uint(GString *buf, uint64_t value)
 {
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-                                "25262728293031323334353637383940414243444546474849"
-                                "50515253545556575859606162636465666768697071727374"
-                                "75767778798081828384858687888990919293949596979899";
     char text[48];
     char *end = text + 24, *o = end;
 
@@ -657,32 +668,33 @@ format_second(int64_t sec, char out[32])
     return gmtime_r(&t, &tm) != NULL && strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm) != 0;
 }
 
-/* second (NUL-terminated) plus ".uuuuuuZ" into out; returns the length. */
+/* second (its first len bytes) plus ".uuuuuuZ" into out, the digits two
+ * at a time; returns the length.  All of second is copied, a fixed size
+ * that compilers make two vector moves: what follows its text is
+ * overwritten. */
 static size_t
-with_usec(const char *second, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN])
+with_usec(const char second[32], size_t len, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN])
 {
-    size_t len = strlen(second);
-
     usec %= 1000000u;
-    memcpy(out, second, len);
-    out[len++] = '.';
-    for (int i = 5; i >= 0; i--, usec /= 10)
-        out[len + (size_t)i] = (char)('0' + usec % 10);
-    len += 6;
-    out[len++] = 'Z';
-    out[len] = '\0';
-    return len;
+    memcpy(out, second, 32);
+    out[len] = '.';
+    memcpy(out + len + 1, pairs + usec / 10000 * 2, 2);
+    memcpy(out + len + 3, pairs + usec / 100 % 100 * 2, 2);
+    memcpy(out + len + 5, pairs + usec % 100 * 2, 2);
+    out[len + 7] = 'Z';
+    out[len + 8] = '\0';
+    return len + 8;
 }
 
 bool
 ct_out_format_timestamp(int64_t sec, uint32_t usec, char out[CT_OUT_TIMESTAMP_LEN])
 {
-    char second[32];
+    char second[32] = "";
 
     out[0] = '\0';
     if (!format_second(sec, second))
         return false;
-    with_usec(second, usec, out);
+    with_usec(second, strlen(second), usec, out);
     return true;
 }
 
@@ -696,8 +708,9 @@ ct_out_timestamp_text(ct_out *out, int64_t sec, uint32_t usec, char text[CT_OUT_
             return 0;
         }
         out->ts_sec = sec;
+        out->ts_len = strlen(out->ts_text);
     }
-    return with_usec(out->ts_text, usec, text);
+    return with_usec(out->ts_text, out->ts_len, usec, text);
 }
 
 void

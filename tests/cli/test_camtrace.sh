@@ -301,6 +301,15 @@ expect_eq "bad-stdin stderr" "$(head -n 1 bad-stdin.err)" \
 check_csv bad-stdin.out
 expect_eq "bad-stdin records" "$(($(wc -l <bad-stdin.out) - 1))" 5
 summary bad-stdin 26 5 21
+# Dotted quads: only one to three digits per part, no leading zero, up to 255.
+for a in 01.2.3.4 1.02.3.4 1.2.3.00 1.2.3.1234 1.2.3 1..2.3 256.1.1.1 1.2.3.4. 0.0.0.0 \
+    255.255.255.255 10.0.0.1; do
+    echo "{\"src_ip\":\"$a\",\"dst_ip\":\"1.1.1.1\"}"
+done >quads.jsonl
+run quads 1 -- --no-ptr --in quads.jsonl
+expect_eq "quads refused" "$(sed -n 's/.*src_ip "\(.*\)" is not an IP address$/\1/p' quads.err | tr '\n' ' ')" \
+    "01.2.3.4 1.02.3.4 1.2.3.00 1.2.3.1234 1.2.3 1..2.3 256.1.1.1 1.2.3.4. "
+summary quads 11 3 8
 
 # ---- input and output that cannot be used --------------------------------
 run missing-in 2 -- --no-ptr --in "$work/nonexistent.jsonl" --out never.csv
