@@ -75,6 +75,7 @@ gui_fail() {
 poll() {
     local secs=$1 what=$2 i=0 deadline=$((SECONDS + $1))
     shift 2
+    echo "gui.wireshark: waiting up to $secs s for $what" >&2
     while [ "$SECONDS" -le "$deadline" ]; do
         "$@" && return 0
         [ -z "$WS_PID" ] || kill -0 "$WS_PID" 2>/dev/null || gui_fail "Wireshark exited while waiting for $what"
@@ -181,7 +182,19 @@ copy_row() {
 }
 
 ct_sandbox_init
-trap 'gui_stop; ct_dnsd_stop; rm -rf "$CT_SANDBOX"' EXIT
+# A step that never returns (the polls have their own limits, the other
+# commands none) says where it hung before ctest's timeout ends us.
+# Its sleep keeps no output open, so ctest does not wait for it.
+(
+    sleep 150 </dev/null >/dev/null 2>&1
+    echo "gui.wireshark: still running after 150 s; the processes:" >&2
+    ps -eo pid,ppid,etime,args --forest >&2
+) &
+WATCHDOG_PID=$!
+watchdog_stop() {
+    kill $(pgrep -P "$WATCHDOG_PID") "$WATCHDOG_PID" 2>/dev/null || true
+}
+trap 'watchdog_stop; gui_stop; ct_dnsd_stop; rm -rf "$CT_SANDBOX"' EXIT
 CT_GUI_SCREENSHOT=${CT_GUI_SCREENSHOT:-$PWD/gui-wireshark.png}
 rm -f "$CT_GUI_SCREENSHOT"
 
