@@ -282,7 +282,6 @@ static void
 write_records(const GPtrArray *devices, report_format format)
 {
     ct_out *out = ct_out_new(format == REPORT_CSV ? CT_OUT_CSV : CT_OUT_JSONL, stdout);
-    GError *error = NULL;
 
     ct_out_header(out, columns, G_N_ELEMENTS(columns));
     for (guint i = 0; i < devices->len; i++) {
@@ -326,11 +325,7 @@ write_records(const GPtrArray *devices, report_format format)
             g_free(services);
         }
     }
-    if (!ct_out_finish(out, &error)) {
-        camtrace_warn("devices report: %s", error->message);
-        g_error_free(error);
-    }
-    ct_out_free(out);
+    camtrace_out_close(out, "devices report");
 }
 
 /* ---- text ---------------------------------------------------------------- */

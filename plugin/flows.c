@@ -66,6 +66,19 @@ typedef struct {
     guint64 evictions;    /* the enricher's when last checked */
 } rendered_cells;
 
+/* Whether the enricher gave hosts up since *seen, which becomes its count
+ * now: the caches keyed by its ct_host pointers are to be emptied. */
+static gboolean
+enricher_forgot(ct_enricher *enricher, guint64 *seen)
+{
+    guint64 now = ct_enricher_evictions(enricher);
+
+    if (now == *seen)
+        return FALSE;
+    *seen = now;
+    return TRUE;
+}
+
 static void
 write_side(ct_out *out, ct_out_side side, ct_enricher *enricher, const ct_host *host,
            rendered_cells *cache)
@@ -77,10 +90,9 @@ write_side(ct_out *out, ct_out_side side, ct_enricher *enricher, const ct_host *
         ct_out_host(out, side, NULL, NULL);
         return;
     }
-    if (ct_enricher_evictions(enricher) != cache->evictions) {
+    if (enricher_forgot(enricher, &cache->evictions)) {
         g_hash_table_remove_all(cache->cells[0]);
         g_hash_table_remove_all(cache->cells[1]);
-        cache->evictions = ct_enricher_evictions(enricher);
     }
     cells = g_hash_table_lookup(cache->cells[side], host);
     if (cells == NULL) {
@@ -98,6 +110,16 @@ static void
 free_cells(gpointer cells)
 {
     g_string_free(cells, TRUE);
+}
+
+/* The flow's Community ID (ports, else ICMP type and code) into cid;
+ * false when its protocol has none. */
+static gboolean
+flow_community_id(const ct_flow *f, char cid[CT_COMMUNITY_ID_LEN])
+{
+    return ct_community_id(&f->src, &f->dst, f->proto, f->has_ports || f->has_icmp,
+                           f->has_ports ? f->sport : f->icmp_type,
+                           f->has_ports ? f->dport : f->icmp_code, 0, cid);
 }
 
 static void
@@ -172,9 +194,7 @@ write_flow(ct_out *out, rendered_cells *cache, const camtrace_flow_counter *coun
     ct_out_uint(out, "dst_bytes", f->dst_bytes);
     ct_out_string(out, "src_scope", ct_scope_name(src ? src->scope : ct_addr_scope(&f->src)));
     ct_out_string(out, "dst_scope", ct_scope_name(dst ? dst->scope : ct_addr_scope(&f->dst)));
-    if (ct_community_id(&f->src, &f->dst, f->proto, f->has_ports || f->has_icmp,
-                        f->has_ports ? f->sport : f->icmp_type,
-                        f->has_ports ? f->dport : f->icmp_code, 0, cid))
+    if (flow_community_id(f, cid))
         ct_out_string(out, "community_id", cid);
     else
         ct_out_null(out, "community_id");
@@ -264,10 +284,8 @@ write_ecs(ct_out *out, GHashTable *cache, guint64 *evictions, const char *index,
     if (enricher != NULL) {
         hosts[0] = ct_enricher_host(enricher, &f->src);
         hosts[1] = ct_enricher_host(enricher, &f->dst);
-        if (ct_enricher_evictions(enricher) != *evictions) {
+        if (enricher_forgot(enricher, evictions))
             g_hash_table_remove_all(cache);
-            *evictions = ct_enricher_evictions(enricher);
-        }
     }
     ct_ecs_flow_init(&e);
     e.has_start = e.has_end = true;
@@ -276,9 +294,7 @@ write_ecs(ct_out *out, GHashTable *cache, guint64 *evictions, const char *index,
     e.end_sec = f->last_sec;
     e.end_usec = f->last_usec;
     e.proto = f->proto;
-    if (ct_community_id(&f->src, &f->dst, f->proto, f->has_ports || f->has_icmp,
-                        f->has_ports ? f->sport : f->icmp_type,
-                        f->has_ports ? f->dport : f->icmp_code, 0, cid))
+    if (flow_community_id(f, cid))
         e.community_id = cid;
     e.has_bytes = e.has_packets = true;
     e.bytes = f->src_bytes + f->dst_bytes;
@@ -327,16 +343,11 @@ ecs_draw(const camtrace_flow_counter *counter, const char *index)
 {
     ct_out *out = ct_out_new(CT_OUT_JSONL, stdout);
     ecs_state d = {out, g_hash_table_new_full(NULL, NULL, NULL, free_parts), 0, index, counter};
-    GError *error = NULL;
 
     camtrace_ptr_settle();
     ct_flow_table_foreach(camtrace_flow_counter_flows(counter), draw_ecs, &d);
     g_hash_table_destroy(d.cache);
-    if (!ct_out_finish(out, &error)) {
-        camtrace_warn("flow export: %s", error->message);
-        g_error_free(error);
-    }
-    ct_out_free(out);
+    camtrace_out_close(out, "flow export");
 }
 
 /* CSV or JSON Lines: the seed's columns and CamTrace's. */
@@ -344,7 +355,6 @@ static void
 rows_draw(const camtrace_flow_counter *counter, ct_out_format format)
 {
     ct_out *out = ct_out_new(format, stdout);
-    GError *error = NULL;
     rendered_cells cache = {
         {g_hash_table_new_full(NULL, NULL, NULL, free_cells),
          g_hash_table_new_full(NULL, NULL, NULL, free_cells)},
@@ -357,11 +367,7 @@ rows_draw(const camtrace_flow_counter *counter, ct_out_format format)
     ct_flow_table_foreach(camtrace_flow_counter_flows(counter), draw_flow, &d);
     g_hash_table_destroy(cache.cells[0]);
     g_hash_table_destroy(cache.cells[1]);
-    if (!ct_out_finish(out, &error)) {
-        camtrace_warn("flow export: %s", error->message);
-        g_error_free(error);
-    }
-    ct_out_free(out);
+    camtrace_out_close(out, "flow export");
 }
 
 static void

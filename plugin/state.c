@@ -320,6 +320,18 @@ camtrace_out_anycast(ct_out *out, const char *key, gboolean anycast)
         ct_out_null(out, key);
 }
 
+void
+camtrace_out_close(ct_out *out, const char *what)
+{
+    GError *error = NULL;
+
+    if (!ct_out_finish(out, &error)) {
+        camtrace_warn("%s: %s", what, error->message);
+        g_error_free(error);
+    }
+    ct_out_free(out);
+}
+
 /* ---- databases --------------------------------------------------------- */
 
 G_STATIC_ASSERT((int)CAMTRACE_PROBLEM_ASN_DB == (int)CT_GEO_DB_ASN);

@@ -107,6 +107,9 @@ void camtrace_out_foreign(ct_out *out, const char *key, ct_foreign foreign);
 /* An "anycast" cell: true, or absent (databases mark only anycast
  * networks, so false would claim more than they say). */
 void camtrace_out_anycast(ct_out *out, const char *key, gboolean anycast);
+/* Finish and free an exporter's out; a write error is said as "WHAT:
+ * reason". */
+void camtrace_out_close(ct_out *out, const char *what);
 
 /* Names learned from this capture. */
 ct_names *camtrace_names(void);
