@@ -28,8 +28,8 @@
 # Wireshark runs as sandbox.sh runs tshark: as nobody when we are root, in
 # a throw-away HOME and configuration folder, with WIRESHARK_PLUGIN_DIR
 # set to a copy of the build's plugins and the fixture databases.  Every
-# wait polls with a time limit; the only fixed pauses are the 0.1 s
-# between the keys that copy a row.
+# wait polls with a time limit; the only fixed pauses are those between
+# the keys that copy a row (0.1 s, longer when a copy is tried again).
 . "$(dirname "$0")/../golden/sandbox.sh"
 
 WIDTH=1600
@@ -155,19 +155,21 @@ row_copied() {
 
 # copy_row N: packet N selected (Go > Go to Packet, Ctrl+G) and copied
 # with Edit > Copy > As CSV; its CSV (header and row) in $CT_SANDBOX/row.csv.
-# Keys typed while the Go to Packet bar opens can go to the packet list
-# instead: then the row is not copied within 2 s, and the keys are sent
-# again (at most 5 times).
+# Keys typed while the Go to Packet bar or a menu opens can go to the
+# packet list instead, more often the busier the machine: then the row is
+# not in the clipboard, and the keys are sent again, slower each time
+# (0.1 s between them, then 0.2, 0.4, 0.8 s) with a longer wait for the
+# clipboard (2, 4, 6, 8 s), for 5 tries and at least 40 s.
 COPY_RETRIES=0
 copy_row() {
-    local try i
-    for ((try = 0; try < 5; try++)); do
+    local try gap wait deadline=$((SECONDS + 40)) i
+    for ((try = 0; try < 5 || SECONDS < deadline; try++)); do
+        gap=$((100 << (try < 3 ? try : 3)))
+        wait=$((40 * (try < 3 ? try + 1 : 4)))
         focus "$MAIN"
-        # The bar and the menus take a moment to take the keyboard (Qt 6
-        # more than Qt 5): 0.1 s between the keys saves most of the retries.
-        xdotool key Escape ctrl+g sleep 0.1 type "$1"
-        xdotool key --delay 100 Return alt+e Right c
-        for ((i = 0; i < 40; i++)); do
+        xdotool key Escape ctrl+g sleep "0.$((gap / 100))" type "$1"
+        xdotool key --delay "$gap" Return alt+e Right c
+        for ((i = 0; i < wait; i++)); do
             if row_copied "$1"; then
                 clipboard >"$CT_SANDBOX/row.csv"
                 return 0
@@ -175,10 +177,11 @@ copy_row() {
             kill -0 "$WS_PID" 2>/dev/null || gui_fail "Wireshark exited while copying packet $1"
             sleep 0.05
         done
-        xdotool key Escape Escape
+        xdotool key --delay "$gap" Escape Escape
         COPY_RETRIES=$((COPY_RETRIES + 1))
+        echo "gui.wireshark: packet $1 not copied (try $((try + 1)), $gap ms between keys); the clipboard: $(clipboard | head -c 200)" >&2
     done
-    gui_fail "packet $1 did not reach the clipboard (Go to Packet, Edit > Copy > As CSV, 5 times)"
+    gui_fail "packet $1 did not reach the clipboard (Go to Packet, Edit > Copy > As CSV, $try times in 40 s)"
 }
 
 ct_sandbox_init
