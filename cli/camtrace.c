@@ -24,12 +24,20 @@
  * line again rather than keeping every member of 4,096 records: it costs
  * far less than the DNS round trips it waits for.
  *
+ * ECS without PTR uses both of a machine's cores: what a document needs
+ * of its record is the record's view (formats.h) and addresses, so the
+ * main thread reads and checks lines and hands those over in blocks
+ * (view_block) to a writer thread, which looks the addresses up and
+ * writes the documents in input order.  The host table, the enricher and
+ * the output belong to the writer alone; VIEW_BLOCKS blocks go round
+ * between the two, so memory stays bounded however fast either side is.
+ *
  * Nothing is allocated per record: the scanner, the decode buffer, the
- * batch arrays and ct_out's buffer are reused.  Per distinct address, the
- * host table (hosts.h) keeps what ct_enricher found and the nine output
- * cells already rendered.  The enricher keeps to MAX_HOSTS by itself; the
- * host table is emptied between records when the enricher has given
- * hosts up since (ct_enricher_evictions()).
+ * batch arrays, the view blocks and ct_out's buffer are reused.  Per
+ * distinct address, the host table (hosts.h) keeps what ct_enricher found
+ * and the nine output cells already rendered.  The enricher keeps to
+ * MAX_HOSTS by itself; the host table is emptied between records when the
+ * enricher has given hosts up since (ct_enricher_evictions()).
  *
  * This file has the options, the settings and the pipeline; the jobs
  * under it are files of their own: input.c (the file and its lines),
@@ -42,6 +50,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +83,10 @@
  * the newest, so they are kept until the batch is written). */
 #define PTR_MAX_ANSWERS 262144
 #define PTR_TIMEOUT_DEFAULT 2000
+/* ECS without PTR: records per block handed to the writer thread, and
+ * blocks in all (about 300 KB each). */
+#define VIEW_BLOCK 1024
+#define VIEW_BLOCKS 4
 
 enum { EXIT_REJECTED = 1, EXIT_USAGE = CLI_EXIT_USAGE };
 
@@ -96,6 +109,18 @@ typedef struct {
 } batch_record;
 
 typedef struct {
+    flow_view view;
+    ct_addr src, dst;
+} view_record;
+
+/* A block of records for the writer thread. */
+typedef struct {
+    guint n;
+    view_record r[VIEW_BLOCK];
+} view_block;
+typedef struct view_pipe view_pipe;
+
+typedef struct {
     options opt;
     const char *in_name;
     record rec;            /* the record being checked or written */
@@ -113,6 +138,11 @@ typedef struct {
     GByteArray *arena;
     GArray *batch;   /* batch_record */
     GArray *lookups; /* ct_addr asked of ct_ptr for this batch */
+
+    /* ECS without PTR: the writer thread and its blocks (NULL: no
+     * thread), and the block being filled (NULL: none yet). */
+    view_pipe *pipe;
+    view_block *block;
 } cli;
 
 /* ---- messages -------------------------------------------------------- */
@@ -398,24 +428,12 @@ start_resolver(cli *c)
 
 /* ---- records --------------------------------------------------------- */
 
-/* record.addresses_read: with ECS output and without PTR, the record's
- * view is read next and then the record is written, which starts with
- * its host table slots. */
-static void
-prefetch_hosts(void *data, const ct_addr *src, const ct_addr *dst)
-{
-    const host_table *hosts = data;
-
-    hosts_prefetch(hosts, hosts_hash(src));
-    hosts_prefetch(hosts, hosts_hash(dst));
-}
-
 /* Write the record that c->rec holds. */
 static void
 write_record(cli *c, const ct_addr *src, const ct_addr *dst)
 {
     if (c->opt.ecs)
-        output_ecs(c->out, &c->rec, c->hosts, c->ptr, c->names, c->opt.bulk_index, src, dst);
+        output_ecs(c->out, &c->rec.view, c->hosts, c->ptr, c->names, c->opt.bulk_index, src, dst);
     else
         output_record(c->out, &c->rec, c->hosts, c->ptr, src, dst);
     c->written++;
@@ -428,6 +446,156 @@ forget_given_up(cli *c)
 {
     c->since_check = 0;
     hosts_forget_given_up(c->hosts);
+}
+
+/* ---- ECS without PTR: the writer thread ------------------------------ */
+
+/* The blocks go round: the main thread fills blocks[sent % VIEW_BLOCKS]
+ * once the writer is done with it, the writer writes blocks[done %
+ * VIEW_BLOCKS] once it is sent.  (pthread's lock, not GLib's: GLib's own
+ * futex lock is invisible to ThreadSanitizer.) */
+struct view_pipe {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    guint64 sent, done; /* blocks handed to the writer; blocks it wrote */
+    bool ended;         /* no block comes after the sent ones */
+    view_block *blocks[VIEW_BLOCKS];
+    pthread_t thread;
+};
+
+/* The writer thread: the sent blocks' documents, in order, until the
+ * input ended.  A record's host table slots are on their way into the
+ * cache while the record before is written. */
+static void *
+view_writer(void *data)
+{
+    cli *c = data;
+    view_pipe *p = c->pipe;
+
+    for (;;) {
+        const view_block *b;
+        pthread_mutex_lock(&p->lock);
+        while (p->done == p->sent && !p->ended)
+            pthread_cond_wait(&p->changed, &p->lock);
+        if (p->done == p->sent) {
+            pthread_mutex_unlock(&p->lock);
+            return NULL;
+        }
+        b = p->blocks[p->done % VIEW_BLOCKS];
+        pthread_mutex_unlock(&p->lock);
+        for (guint i = 0; i < b->n; i++) {
+            const view_record *r = &b->r[i];
+            if (i + 1 < b->n) {
+                hosts_prefetch(c->hosts, hosts_hash(&r[1].src));
+                hosts_prefetch(c->hosts, hosts_hash(&r[1].dst));
+            }
+            output_ecs(c->out, &r->view, c->hosts, NULL, NULL, c->opt.bulk_index, &r->src, &r->dst);
+            c->written++;
+            if (++c->since_check == BATCH_RECORDS)
+                forget_given_up(c);
+        }
+        pthread_mutex_lock(&p->lock);
+        p->done++;
+        pthread_cond_signal(&p->changed);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+static void
+writer_free(cli *c)
+{
+    view_pipe *p = c->pipe;
+
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->changed);
+    for (int i = 0; i < VIEW_BLOCKS; i++)
+        g_free(p->blocks[i]);
+    g_free(p);
+    c->pipe = NULL;
+}
+
+/* The writer thread, when one can be started: else the documents are
+ * written as the records are read, on one core. */
+static void
+writer_start(cli *c)
+{
+    view_pipe *p = g_new0(view_pipe, 1);
+    int rc;
+
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->changed, NULL);
+    for (int i = 0; i < VIEW_BLOCKS; i++)
+        p->blocks[i] = g_new(view_block, 1);
+    c->pipe = p;
+    rc = pthread_create(&p->thread, NULL, view_writer, c);
+    if (rc != 0) {
+        msg_warning("cannot start a writer thread (%s): reading and writing on one core",
+                    g_strerror(rc));
+        writer_free(c);
+    }
+}
+
+/* The block to fill next, once the writer is done with it; its n is 0. */
+static view_block *
+writer_block(view_pipe *p)
+{
+    view_block *b;
+
+    pthread_mutex_lock(&p->lock);
+    while (p->sent - p->done == VIEW_BLOCKS)
+        pthread_cond_wait(&p->changed, &p->lock);
+    b = p->blocks[p->sent % VIEW_BLOCKS];
+    pthread_mutex_unlock(&p->lock);
+    b->n = 0;
+    return b;
+}
+
+/* The block being filled (or, ended, none more) to the writer. */
+static void
+writer_send(view_pipe *p, bool ended)
+{
+    pthread_mutex_lock(&p->lock);
+    if (ended)
+        p->ended = true;
+    else
+        p->sent++;
+    pthread_cond_signal(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* A checked record into the block being filled: its view (c->rec's) and
+ * addresses. */
+static void
+writer_add(cli *c, const ct_addr *src, const ct_addr *dst)
+{
+    view_record *r;
+
+    if (c->block == NULL)
+        c->block = writer_block(c->pipe);
+    r = &c->block->r[c->block->n++];
+    r->view = c->rec.view;
+    r->src = *src;
+    r->dst = *dst;
+    if (c->block->n == VIEW_BLOCK) {
+        writer_send(c->pipe, false);
+        c->block = NULL;
+    }
+}
+
+/* The records still in the block being filled, then the end; returns once
+ * the writer has written them all. */
+static void
+writer_finish(cli *c)
+{
+    view_pipe *p = c->pipe;
+
+    if (c->block != NULL) {
+        writer_send(p, false);
+        c->block = NULL;
+    }
+    writer_send(p, true);
+    pthread_join(p->thread, NULL);
+    writer_free(c);
 }
 
 /* ---- reverse DNS batches --------------------------------------------- */
@@ -508,6 +676,10 @@ handle_record(cli *c, guint64 line_no, const char *line, size_t len)
         reject(c, line_no, "%s", c->rec.why->str);
         return;
     }
+    if (c->pipe != NULL) {
+        writer_add(c, &r.src, &r.dst);
+        return;
+    }
     if (c->ptr == NULL) {
         write_record(c, &r.src, &r.dst);
         if (++c->since_check == BATCH_RECORDS)
@@ -570,6 +742,8 @@ process_input(cli *c, int fd)
         msg_error("cannot read %s: %s", c->in_name, g_strerror(errno));
     if (c->ptr != NULL)
         flush_batch(c);
+    if (c->pipe != NULL)
+        writer_finish(c);
     reader_free(&r);
     return rc == 0;
 }
@@ -613,12 +787,8 @@ main(int argc, char **argv)
     c.lookups = g_array_new(FALSE, FALSE, sizeof(ct_addr));
     c.out = ct_out_new(c.opt.csv ? CT_OUT_CSV : CT_OUT_JSONL, stream);
     c.hosts = hosts_new(c.enricher, ct_out_get_format(c.out), c.opt.ecs);
-    /* For CSV and JSON Lines the slots are wanted right after the
-     * addresses: nothing to overlap, only the hashes to compute twice. */
-    if (c.opt.ecs && c.ptr == NULL) {
-        c.rec.addresses_read = prefetch_hosts;
-        c.rec.addresses_read_data = c.hosts;
-    }
+    if (c.opt.ecs && c.ptr == NULL)
+        writer_start(&c);
     ct_out_header(c.out, ct_out_seed_columns, CT_OUT_SEED_COLUMNS);
 
     read_ok = process_input(&c, in_fd);

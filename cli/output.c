@@ -1,10 +1,10 @@
 /* output.c - see output.h.
  *
  * The two hosts of a record are found in a table too big for the nearest
- * caches: their slots are asked for as soon as the addresses are read
- * (camtrace.c, hosts_prefetch()), both entries first here
- * (hosts_candidate() prefetches them), and the input cells, or an ECS
- * document's head, are written while they arrive.
+ * caches: for ECS their slots are asked for while the record before is
+ * written (camtrace.c's writer thread, hosts_prefetch()), both entries
+ * first here (hosts_candidate() prefetches them), and the input cells, or
+ * an ECS document's head, are written while they arrive.
  */
 #include "output.h"
 
@@ -151,13 +151,12 @@ ecs_end(ct_ecs_end *e, const flow_view *v, int side, const host_entry *h, const 
 }
 
 void
-output_ecs(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const ct_names *names,
+output_ecs(ct_out *out, const flow_view *v, host_table *hosts, ct_ptr *ptr, const ct_names *names,
            const char *index, const ct_addr *src, const ct_addr *dst)
 {
     uint32_t src_hash = hosts_hash(src), dst_hash = hosts_hash(dst);
     host_entry *src_candidate = hosts_candidate(hosts, src_hash);
     host_entry *dst_candidate = hosts_candidate(hosts, dst_hash);
-    const flow_view *v = &r->view;
     const host_entry *h[2];
     char name[2][CT_DNS_NAME_MAX + 1];
     ct_ecs_flow f;

@@ -28,10 +28,11 @@ FILE *output_open(const char *path, int in_fd);
 void output_record(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const ct_addr *src,
                    const ct_addr *dst);
 
-/* The same record as an ECS document (ct_ecs.h) from r->view, after a
- * _bulk action line for index unless it is NULL; hosts is a table made
- * for ECS; names gives the registered domains of PTR names. */
-void output_ecs(ct_out *out, const record *r, host_table *hosts, ct_ptr *ptr, const ct_names *names,
-                const char *index, const ct_addr *src, const ct_addr *dst);
+/* A record as an ECS document (ct_ecs.h) from its view (a record's
+ * r->view), after a _bulk action line for index unless it is NULL; hosts
+ * is a table made for ECS; names gives the registered domains of PTR
+ * names. */
+void output_ecs(ct_out *out, const flow_view *v, host_table *hosts, ct_ptr *ptr,
+                const ct_names *names, const char *index, const ct_addr *src, const ct_addr *dst);
 
 #endif

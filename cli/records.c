@@ -245,8 +245,6 @@ record_check(record *r, const char *line, size_t len, ct_addr *src, ct_addr *dst
         return formats_read(r, src, dst);
     if (!read_address(r, COL_SRC_IP, src) || !read_address(r, COL_DST_IP, dst))
         return false;
-    if (r->addresses_read != NULL)
-        r->addresses_read(r->addresses_read_data, src, dst);
     return !r->want_view || formats_read_seed_view(r);
 }
 

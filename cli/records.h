@@ -63,12 +63,6 @@ struct record {
     bool last_second_valid;
     char last_second_text[19];
     int64_t last_second;
-    /* A hint, or NULL: called with the addresses of a line whose
-     * addresses are read before the rest of it (the seed's format), as
-     * soon as they are, so that what the writer will need about them can
-     * be on its way into the cache meanwhile. */
-    void (*addresses_read)(void *data, const ct_addr *src, const ct_addr *dst);
-    void *addresses_read_data;
 };
 
 /* For lines of at most max_len bytes, max_depth levels deep. */

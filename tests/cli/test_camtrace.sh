@@ -585,6 +585,34 @@ PY
 run ecs-bad-jsonl 0 -- --no-enrich --in ecs-bad.jsonl
 summary ecs-bad-jsonl 11 11 0
 
+# Many records: ECS documents are written by a thread of their own, in
+# blocks of 1,024 records of which four go round (camtrace.c); 10,000
+# records, one in 997 bad, make them go round twice and more.  The
+# documents come in input order with the values of the CSV (written
+# record by record as they are read), and the bad lines are named in
+# order, as for CSV.
+python3 - >many.jsonl <<'PY'
+addrs = ["8.8.8.8", "1.1.1.1", "52.94.236.248", "192.168.1.20", "2a00:1450:4001:82a::200e",
+         "35.157.100.20", "142.250.185.78", "10.1.2.3", "2606:4700:4700::1111"]
+for i in range(10000):
+    if i % 997 == 500:
+        print('{"src_ip": "host-%d", "dst_ip": "8.8.8.8"}' % i)
+        continue
+    print('{"ts": "2024-05-01T%02d:%02d:%02dZ", "proto": "%s", "src_ip": "%s", "src_port": %d, '
+          '"dst_ip": "%s", "dst_port": 443, "bytes": %d, "pkts": %d}'
+          % (i // 3600, i // 60 % 60, i % 60, ("tcp", "udp")[i % 2], addrs[i % 9], 1024 + i,
+             addrs[i * 7 % 9], 40 * i + 1, i + 1))
+PY
+run many-ecs 1 -- --enrich --no-ptr --ecs --in many.jsonl
+run many-csv 1 -- --enrich --no-ptr --csv --in many.jsonl
+summary many-ecs 10000 9990 10
+summary many-csv 10000 9990 10
+check_ecs many-ecs.out
+ecs_like_csv many-ecs.out many-csv.out
+expect_eq "many: the bad lines, as for CSV" "$(grep -v ' read, ' many-ecs.err)" "$(grep -v ' read, ' many-csv.err)"
+expect_eq "many: the bad lines" "$(grep -o '^camtrace: many.jsonl:[0-9]*:' many-ecs.err | tr '\n' ' ')" \
+    "$(for i in $(seq 500 997 9999); do printf 'camtrace: many.jsonl:%d: ' $((i + 1)); done)"
+
 # Options: --ecs and --bulk exclude --csv; a bad index name is a usage error.
 run ecs-csv 2 -- --ecs --csv --in flows.jsonl
 grep -q "^camtrace: --csv and --ecs exclude each other$" ecs-csv.err || fail "ecs-csv: $(cat ecs-csv.err)"
