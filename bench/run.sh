@@ -49,6 +49,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
+# The machine, named in each section: sections from other runs are kept.
+machine="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
 packets=1000000
 remotes=20000
 runs=3
@@ -174,7 +176,7 @@ scenario_fields() {
     section fields <<SECTION
 ## Per-packet fields (\`tshark -T fields\`)
 
-Measured on $(date -u +%Y-%m-%d) on $packets packets, $runs runs.
+Measured on $(date -u +%Y-%m-%d) ($machine) on $packets packets, $runs runs.
 
 | Command | Median s | Peak MB |
 | --- | ---: | ---: |
@@ -233,7 +235,7 @@ scenario_ptr() {
     section ptr <<SECTION
 ## Reverse DNS (\`tshark -2\`, $remotes remote addresses, answers after 20 ms)
 
-Measured on $(date -u +%Y-%m-%d) on 100,000 packets, $runs runs.
+Measured on $(date -u +%Y-%m-%d) ($machine) on 100,000 packets, $runs runs.
 
 | Command | Median s | Names for remote addresses | Peak MB |
 | --- | ---: | ---: | ---: |
@@ -276,7 +278,7 @@ scenario_flows() {
     section flows <<SECTION
 ## Flow export (\`tshark -q -z camtrace,flows\`)
 
-Measured on $(date -u +%Y-%m-%d) on $packets packets ($nflows flows), $runs runs; PTR off,
+Measured on $(date -u +%Y-%m-%d) ($machine) on $packets packets ($nflows flows), $runs runs; PTR off,
 ASN and City for both ends, CSV written to /dev/null.
 
 | Command | Median s | Peak MB |
@@ -335,7 +337,7 @@ scenario_names() {
     section names <<SECTION
 ## Names from the capture (\`tshark -2\`, DNS answers in the capture)
 
-Measured on $(date -u +%Y-%m-%d) on $packets packets, $runs runs; reverse DNS off.
+Measured on $(date -u +%Y-%m-%d) ($machine) on $packets packets, $runs runs; reverse DNS off.
 
 | Command | Median s | Peak MB | Remote addresses named |
 | --- | ---: | ---: | ---: |
@@ -378,7 +380,7 @@ scenario_cli() {
     section cli <<SECTION
 ## \`camtrace\`: JSON Lines to CSV and to ECS
 
-Measured on $(date -u +%Y-%m-%d) with \`bench/cli.sh\`: 1,000,000 records whose addresses are
+Measured on $(date -u +%Y-%m-%d) ($machine) with \`bench/cli.sh\`: 1,000,000 records whose addresses are
 drawn from $remotes global addresses (10 % IPv6), ASN and City lookups for both ends, no
 reverse DNS, output to /dev/null, $runs runs of each.
 
@@ -411,13 +413,12 @@ old_section() { # NAME
     [ -f "$results" ] || return 0
     awk -v s="<!-- section:$1 -->" -v e="<!-- end:$1 -->" '$0 == s {on = 1} on {print} $0 == e {on = 0}' "$results"
 }
-cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 {
     cat <<HEADER
 # CamTrace benchmark results
 
 Produced by \`bench/run.sh\` (the soak section by \`bench/soak.sh\`; last run.sh: \`--packets $packets --remotes $remotes --runs $runs --only $only\`, $(date -u +%Y-%m-%d)).
-Machine: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/ {print $2}') GiB,
+Each section names the machine it was measured on;
 $(tshark --version 2>/dev/null | head -1 | sed "s/ (Git.*//"), GeoLite2 databases from geolite2@4.0.1.
 Captures from \`ct-pcapgen bench\`: $remotes public remote addresses (10 % IPv6).
 Medians of interleaved runs (a b a b ...) so that machine noise hits every
