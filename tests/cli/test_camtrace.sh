@@ -326,11 +326,15 @@ run same-file 2 -- --no-ptr --in inout.jsonl --out ./inout.jsonl
 expect_eq "same-file" "$(cat same-file.err)" \
     "camtrace: cannot write ./inout.jsonl: it is the input file"
 cmp -s inout.jsonl flows.jsonl || fail "same-file: the input was touched"
-if [ -w /dev/full ]; then
-    run full 2 -- --no-ptr --in flows.jsonl --out /dev/full
-    grep -q "^camtrace: /dev/full: cannot write the output: No space left on device$" full.err ||
-        fail "full: $(cat full.err)"
-fi
+# A full disk (Linux's /dev/full), for each writer: JSON Lines, and ECS
+# from the writer thread.
+for out in jsonl ecs; do
+    opts=(--no-ptr)
+    [ "$out" = jsonl ] || opts+=(--ecs)
+    run "full-$out" 2 -- "${opts[@]}" --in flows.jsonl --out /dev/full
+    grep -q "^camtrace: /dev/full: cannot write the output: No space left on device$" "full-$out.err" ||
+        fail "full-$out: $(cat "full-$out.err")"
+done
 
 # ---- usage ------------------------------------------------------------------
 version=$(sed -n 's/^project(CamTrace VERSION \([0-9.]*\).*/\1/p' "$CT_SOURCE_DIR/CMakeLists.txt")
