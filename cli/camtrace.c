@@ -22,7 +22,10 @@
  * passed without a new answer.  Without PTR a record is written as soon as
  * it is read, from the scan that validated it.  Writing a batch scans each
  * line again rather than keeping every member of 4,096 records: it costs
- * far less than the DNS round trips it waits for.
+ * far less than the DNS round trips it waits for.  When the input has
+ * nothing more for now (a live flow log through a pipe), what is held
+ * back goes out at once (input_idle()): records come out as they come in,
+ * not a batch later.
  *
  * ECS without PTR uses both of a machine's cores: what a document needs
  * of its record is the record's view (formats.h) and addresses, so the
@@ -116,6 +119,7 @@ typedef struct {
 /* A block of records for the writer thread. */
 typedef struct {
     guint n;
+    bool flush; /* the output flushed after these records */
     view_record r[VIEW_BLOCK];
 } view_block;
 typedef struct view_pipe view_pipe;
@@ -494,6 +498,9 @@ view_writer(void *data)
             if (++c->since_check == BATCH_RECORDS)
                 forget_given_up(c);
         }
+        /* A failure is kept and reported at the end (ct_out_finish()). */
+        if (b->flush)
+            ct_out_finish(c->out, NULL);
         pthread_mutex_lock(&p->lock);
         p->done++;
         pthread_cond_signal(&p->changed);
@@ -547,6 +554,7 @@ writer_block(view_pipe *p)
     b = p->blocks[p->sent % VIEW_BLOCKS];
     pthread_mutex_unlock(&p->lock);
     b->n = 0;
+    b->flush = false;
     return b;
 }
 
@@ -580,6 +588,18 @@ writer_add(cli *c, const ct_addr *src, const ct_addr *dst)
         writer_send(c->pipe, false);
         c->block = NULL;
     }
+}
+
+/* The block being filled, even empty, to be written and the output
+ * flushed after it. */
+static void
+writer_flush(cli *c)
+{
+    if (c->block == NULL)
+        c->block = writer_block(c->pipe);
+    c->block->flush = true;
+    writer_send(c->pipe, false);
+    c->block = NULL;
 }
 
 /* The records still in the block being filled, then the end; returns once
@@ -707,6 +727,24 @@ is_blank(const char *line, size_t len)
     return true;
 }
 
+/* reader.idle: the input has nothing more for now (a live flow log
+ * through a pipe), so what is held back goes out: the batch waiting for
+ * its names, the records not yet handed to the writer thread, the output
+ * still buffered.  A failure to write is kept and reported at the end. */
+static void
+input_idle(void *data)
+{
+    cli *c = data;
+
+    if (c->pipe != NULL) {
+        writer_flush(c);
+        return;
+    }
+    if (c->ptr != NULL)
+        flush_batch(c);
+    ct_out_finish(c->out, NULL);
+}
+
 /* Every line of the input; false on a read error (reported). */
 static bool
 process_input(cli *c, int fd)
@@ -719,6 +757,8 @@ process_input(cli *c, int fd)
     int rc;
 
     reader_init(&r, fd, LINE_MAX_BYTES);
+    r.idle = input_idle;
+    r.idle_data = c;
     while ((rc = reader_next(&r, &line, &len, &too_long)) == 1) {
         line_no++;
         /* A byte-order mark is not JSON, but editors on Windows write one. */

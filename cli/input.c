@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -104,6 +105,11 @@ reader_next(reader *r, const char **line, size_t *len, bool *too_long)
             r->end -= r->start;
             r->scanned = r->end;
             r->start = 0;
+        }
+        if (r->idle != NULL) {
+            struct pollfd ready = {.fd = r->fd, .events = POLLIN};
+            if (poll(&ready, 1, 0) == 0)
+                r->idle(r->idle_data);
         }
         n = read(r->fd, r->buf + r->end, r->cap - r->end);
         if (n < 0) {

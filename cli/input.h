@@ -25,9 +25,14 @@ typedef struct {
     size_t cap, start, end, scanned;
     bool eof;
     bool skipping; /* inside a line already known to be too long */
+    /* When set, called before a read(2) that would wait: nothing more of
+     * the input is there yet (a live flow log through a pipe), so what
+     * the caller holds back can go out.  Never for a regular file. */
+    void (*idle)(void *data);
+    void *idle_data;
 } reader;
 
-/* Lines of fd, kept up to max_line bytes (plus CR). */
+/* Lines of fd, kept up to max_line bytes (plus CR); no idle call. */
 void reader_init(reader *r, int fd, size_t max_line);
 void reader_free(reader *r);
 

@@ -629,6 +629,55 @@ for index in Flows _x "a b" "" "a,b"; do
     [ ! -s bulk-bad.out ] || fail "bulk-bad '$index' wrote documents"
 done
 
+# ---- a live flow log through a pipe -----------------------------------------
+# live NAME FIRST REST [VAR=value ...] -- ARGS...: FIRST's lines into a
+# pipe that camtrace reads, which stays open; the records must come out
+# (as many lines as a run on FIRST alone writes) before REST follows and
+# the pipe closes, not when a batch, a block or the output buffer is full.
+# In the end the output is the run's on FIRST and REST together.
+live() {
+    local name=$1 first=$2 rest=$3 pid rc=0 want got i
+    shift 3
+    cat "$first" "$rest" >"$name.all.jsonl"
+    run "$name-first" 0 "$@" --in "$first"
+    run "$name-all" 0 "$@" --in "$name.all.jsonl"
+    want=$(wc -l <"$name-first.out")
+    rm -f "$name.fifo"
+    mkfifo "$name.fifo"
+    ct "$@" --in "$name.fifo" >"$name.out" 2>"$name.err" &
+    pid=$!
+    exec 7>"$name.fifo"
+    cat "$first" >&7
+    for ((i = 0; i < 400; i++)); do
+        got=$(wc -l <"$name.out")
+        [ "$got" -lt "$want" ] || break
+        sleep 0.05
+    done
+    [ "$got" = "$want" ] || {
+        exec 7>&-
+        wait "$pid" || true
+        fail "$name: $got lines out after 20 s of an open pipe, $want expected"
+    }
+    cat "$rest" >&7
+    exec 7>&-
+    wait "$pid" || rc=$?
+    [ "$rc" = 0 ] || fail "$name: exit status $rc: $(cat "$name.err")"
+    cmp -s "$name.out" "$name-all.out" || fail "$name: the output differs from a run on the whole file"
+}
+head -n 3 many.jsonl >live-first.jsonl
+sed -n '4,400p' many.jsonl >live-rest.jsonl
+live live-ecs live-first.jsonl live-rest.jsonl -- --enrich --no-ptr --ecs
+live live-bulk live-first.jsonl live-rest.jsonl -- --enrich --no-ptr --bulk camtrace-flows
+live live-csv live-first.jsonl live-rest.jsonl -- --enrich --no-ptr --csv
+live live-jsonl live-first.jsonl live-rest.jsonl -- --enrich --no-ptr
+# With reverse DNS: the batch waiting for its names goes out too.
+dnsd_start "$CT_SOURCE_DIR/tests/fixtures/sample.zone"
+head -n 3 "$data/ptr.jsonl" >live-ptr-first.jsonl
+sed -n '4,$p' "$data/ptr.jsonl" >live-ptr-rest.jsonl
+live live-ptr-ecs live-ptr-first.jsonl live-ptr-rest.jsonl DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --ecs
+live live-ptr-csv live-ptr-first.jsonl live-ptr-rest.jsonl DNS_RESOLVER="127.0.0.1:$dns_port" -- --enrich --csv
+dnsd_stop
+
 # ---- input formats: Suricata EVE, Zeek conn.log, ECS, mixed --------------------
 # Each file of tests/cli/data (see its README.md) in every output; lines
 # of a known format without their addresses, or with a member not of its
