@@ -432,12 +432,19 @@ start_resolver(cli *c)
 
 /* ---- records --------------------------------------------------------- */
 
+/* An ECS document of the record whose view is v. */
+static void
+write_ecs(cli *c, const flow_view *v, const ct_addr *src, const ct_addr *dst)
+{
+    output_ecs(c->out, v, c->hosts, c->ptr, c->names, c->opt.bulk_index, src, dst);
+}
+
 /* Write the record that c->rec holds. */
 static void
 write_record(cli *c, const ct_addr *src, const ct_addr *dst)
 {
     if (c->opt.ecs)
-        output_ecs(c->out, &c->rec.view, c->hosts, c->ptr, c->names, c->opt.bulk_index, src, dst);
+        write_ecs(c, &c->rec.view, src, dst);
     else
         output_record(c->out, &c->rec, c->hosts, c->ptr, src, dst);
     c->written++;
@@ -450,6 +457,15 @@ forget_given_up(cli *c)
 {
     c->since_check = 0;
     hosts_forget_given_up(c->hosts);
+}
+
+/* A record written as soon as it was read (no batch): every BATCH_RECORDS
+ * of them, the hosts the enricher gave up are forgotten. */
+static void
+written_unbatched(cli *c)
+{
+    if (++c->since_check == BATCH_RECORDS)
+        forget_given_up(c);
 }
 
 /* ---- ECS without PTR: the writer thread ------------------------------ */
@@ -493,10 +509,9 @@ view_writer(void *data)
                 hosts_prefetch(c->hosts, hosts_hash(&r[1].src));
                 hosts_prefetch(c->hosts, hosts_hash(&r[1].dst));
             }
-            output_ecs(c->out, &r->view, c->hosts, NULL, NULL, c->opt.bulk_index, &r->src, &r->dst);
+            write_ecs(c, &r->view, &r->src, &r->dst);
             c->written++;
-            if (++c->since_check == BATCH_RECORDS)
-                forget_given_up(c);
+            written_unbatched(c);
         }
         /* A failure is kept and reported at the end (ct_out_finish()). */
         if (b->flush)
@@ -558,17 +573,17 @@ writer_block(view_pipe *p)
     return b;
 }
 
-/* The block being filled (or, ended, none more) to the writer. */
+/* The block being filled to the writer; none is being filled then. */
 static void
-writer_send(view_pipe *p, bool ended)
+writer_send(cli *c)
 {
+    view_pipe *p = c->pipe;
+
     pthread_mutex_lock(&p->lock);
-    if (ended)
-        p->ended = true;
-    else
-        p->sent++;
+    p->sent++;
     pthread_cond_signal(&p->changed);
     pthread_mutex_unlock(&p->lock);
+    c->block = NULL;
 }
 
 /* A checked record into the block being filled: its view (c->rec's) and
@@ -584,10 +599,8 @@ writer_add(cli *c, const ct_addr *src, const ct_addr *dst)
     r->view = c->rec.view;
     r->src = *src;
     r->dst = *dst;
-    if (c->block->n == VIEW_BLOCK) {
-        writer_send(c->pipe, false);
-        c->block = NULL;
-    }
+    if (c->block->n == VIEW_BLOCK)
+        writer_send(c);
 }
 
 /* The block being filled, even empty, to be written and the output
@@ -598,8 +611,7 @@ writer_flush(cli *c)
     if (c->block == NULL)
         c->block = writer_block(c->pipe);
     c->block->flush = true;
-    writer_send(c->pipe, false);
-    c->block = NULL;
+    writer_send(c);
 }
 
 /* The records still in the block being filled, then the end; returns once
@@ -609,11 +621,12 @@ writer_finish(cli *c)
 {
     view_pipe *p = c->pipe;
 
-    if (c->block != NULL) {
-        writer_send(p, false);
-        c->block = NULL;
-    }
-    writer_send(p, true);
+    if (c->block != NULL)
+        writer_send(c);
+    pthread_mutex_lock(&p->lock);
+    p->ended = true;
+    pthread_cond_signal(&p->changed);
+    pthread_mutex_unlock(&p->lock);
     pthread_join(p->thread, NULL);
     writer_free(c);
 }
@@ -702,8 +715,7 @@ handle_record(cli *c, guint64 line_no, const char *line, size_t len)
     }
     if (c->ptr == NULL) {
         write_record(c, &r.src, &r.dst);
-        if (++c->since_check == BATCH_RECORDS)
-            forget_given_up(c);
+        written_unbatched(c);
         return;
     }
     r.line_no = line_no;

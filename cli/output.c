@@ -1,10 +1,10 @@
 /* output.c - see output.h.
  *
  * The two hosts of a record are found in a table too big for the nearest
- * caches: for ECS their slots are asked for while the record before is
- * written (camtrace.c's writer thread, hosts_prefetch()), both entries
- * first here (hosts_candidate() prefetches them), and the input cells, or
- * an ECS document's head, are written while they arrive.
+ * caches: for ECS without PTR their slots are asked for while the record
+ * before is written (camtrace.c's writer thread, hosts_prefetch()), both
+ * entries first here (hosts_candidate() prefetches them), and the input
+ * cells, or an ECS document's head, are written while they arrive.
  */
 #include "output.h"
 

@@ -162,14 +162,14 @@ row_copied() {
 # clipboard (2, 4, 6, 8 s), for 5 tries and at least 40 s.
 COPY_RETRIES=0
 copy_row() {
-    local try gap wait deadline=$((SECONDS + 40)) i
+    local try gap polls deadline=$((SECONDS + 40)) i
     for ((try = 0; try < 5 || SECONDS < deadline; try++)); do
         gap=$((100 << (try < 3 ? try : 3)))
-        wait=$((40 * (try < 3 ? try + 1 : 4)))
+        polls=$((40 * (try < 3 ? try + 1 : 4)))
         focus "$MAIN"
         xdotool key Escape ctrl+g sleep "0.$((gap / 100))" type "$1"
         xdotool key --delay "$gap" Return alt+e Right c
-        for ((i = 0; i < wait; i++)); do
+        for ((i = 0; i < polls; i++)); do
             if row_copied "$1"; then
                 clipboard >"$CT_SANDBOX/row.csv"
                 return 0
